@@ -1,0 +1,50 @@
+# nckit: four small filters (ncl, ncc, ncenc, ncdec) and the scripts built on them.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+GO      ?= go
+BINS    := ncl ncc ncenc ncdec
+SCRIPTS := $(wildcard scripts/*.sh)
+
+.PHONY: all build deps lint vet gotest bats test install uninstall clean demo bench fuzz
+
+all: build
+
+build:
+	@mkdir -p bin
+	$(GO) build -trimpath -o bin/ ./cmd/...
+
+# deps installs the test peers (bats, openssl, OpenBSD nc, shellcheck) when they are missing.
+deps:
+	@bash tests/install-deps.sh
+
+lint:
+	@out=$$(gofmt -l cmd internal bench 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt would change: $$out" >&2; exit 1; fi
+	shellcheck $(SCRIPTS) tests/bats/*.bash tests/bats/test_helper/*.bash tests/*.sh .ci/run
+
+vet:
+	$(GO) vet ./...
+
+gotest:
+	$(GO) test ./...
+
+bats: build
+	bats tests/bats
+
+test: deps lint vet gotest bats
+
+install: build
+	install -d $(DESTDIR)$(BINDIR)
+	for b in $(BINS); do install -m 0755 bin/$$b $(DESTDIR)$(BINDIR)/$$b; done
+
+uninstall:
+	for b in $(BINS); do rm -f $(DESTDIR)$(BINDIR)/$$b; done
+
+clean:
+	rm -rf bin
+
+demo: build
+	@bash tests/demo.sh
+
+bench: build
+	@bash tests/install-deps.sh
+	@bash bench/run.sh

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the peers the tests need when they are missing: bats and its libraries, real
+# openssl, OpenBSD nc and the shell linter. Uses apt-get as root; otherwise says what to install.
+set -euo pipefail
+
+missing=()
+command -v bats >/dev/null 2>&1 || missing+=(bats)
+[ -d /usr/lib/bats/bats-support ] || missing+=(bats-support)
+[ -d /usr/lib/bats/bats-assert ] || missing+=(bats-assert)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if ! nc -h 2>&1 | grep -q 'OpenBSD netcat'; then missing+=(netcat-openbsd); fi
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps: missing: ${missing[*]}" >&2
+	echo "install-deps: hint: sudo apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# netcat-traditional may own /bin/nc: make sure nc is OpenBSD's.
+if ! nc -h 2>&1 | grep -q 'OpenBSD netcat'; then
+	update-alternatives --set nc /bin/nc.openbsd >/dev/null
+fi
