@@ -4,6 +4,7 @@ BINDIR  ?= $(PREFIX)/bin
 GO      ?= go
 BINS    := ncl ncc ncenc ncdec
 SCRIPTS := $(wildcard scripts/*.sh)
+SHELL_FILES = $(SCRIPTS) $(wildcard tests/bats/*.bash tests/bats/test_helper/*.bash tests/*.sh tests/fixtures/*/*.sh bench/*.sh) .ci/run
 
 .PHONY: all build deps lint vet gotest bats test install uninstall clean demo bench fuzz
 
@@ -19,7 +20,7 @@ deps:
 
 lint:
 	@out=$$(gofmt -l cmd internal bench 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt would change: $$out" >&2; exit 1; fi
-	shellcheck $(SCRIPTS) tests/bats/*.bash tests/bats/test_helper/*.bash tests/*.sh .ci/run
+	shellcheck $(SHELL_FILES)
 
 vet:
 	$(GO) vet ./...
