@@ -1,0 +1,256 @@
+package opensslenc
+
+import (
+	"bufio"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ErrBase64 is returned for text that is not base64.
+var ErrBase64 = errors.New("invalid base64")
+
+// SaltedBase64 is how every salted message starts in base64: "Salted__" encoded.
+const SaltedBase64 = "U2FsdGVkX1"
+
+// lineWidth is the width openssl (and PEM) wrap base64 at.
+const lineWidth = 64
+
+// base64Writer encodes like openssl's base64 BIO: 64 characters and a newline per line,
+// a newline after the last partial line, or with oneLine no newline at all (-A).
+type base64Writer struct {
+	enc  io.WriteCloser
+	line lineBreaker
+}
+
+type lineBreaker struct {
+	w       io.Writer
+	oneLine bool
+	col     int
+}
+
+func (l *lineBreaker) Write(p []byte) (int, error) {
+	if l.oneLine {
+		return l.w.Write(p)
+	}
+	n := 0
+	for len(p) > 0 {
+		k := min(lineWidth-l.col, len(p))
+		if _, err := l.w.Write(p[:k]); err != nil {
+			return n, err
+		}
+		n += k
+		l.col += k
+		p = p[k:]
+		if l.col == lineWidth {
+			if _, err := l.w.Write([]byte{'\n'}); err != nil {
+				return n, err
+			}
+			l.col = 0
+		}
+	}
+	return n, nil
+}
+
+func newBase64Writer(w io.Writer, oneLine bool) *base64Writer {
+	b := &base64Writer{line: lineBreaker{w: w, oneLine: oneLine}}
+	b.enc = base64.NewEncoder(base64.StdEncoding, &b.line)
+	return b
+}
+
+func (b *base64Writer) Write(p []byte) (int, error) { return b.enc.Write(p) }
+
+// Close writes the final quantum and the final newline; it does not close the destination.
+func (b *base64Writer) Close() error {
+	if err := b.enc.Close(); err != nil {
+		return err
+	}
+	if !b.line.oneLine && b.line.col > 0 {
+		b.line.col = 0
+		_, err := b.line.w.Write([]byte{'\n'})
+		return err
+	}
+	return nil
+}
+
+var decodeMap = func() (m [256]byte) {
+	for i := range m {
+		m[i] = 0xff
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(alphabet); i++ {
+		m[alphabet[i]] = byte(i)
+	}
+	return m
+}()
+
+// base64Reader decodes one base64 message from a shared bufio.Reader and stops exactly
+// at its end, so that the next message can be read from the same reader. It is liberal
+// where openssl is fragile: any line width, CR LF, blank lines, spaces, no final newline,
+// one long line, missing padding at the very end.
+//
+// With split set, the message also ends
+//   - after its '=' padding;
+//   - where the text continues with "U2FsdGVkX1" at a quantum boundary (a new salted
+//     message, on its own line or glued to the previous one as -A output is);
+//   - at the end of a line shorter than the lines before it (the last line of a wrapped
+//     message);
+//   - when align > 0, at the end of a first line shorter than openssl's 64 columns whose
+//     decoded length is a multiple of align: a whole one-line message. A writer wrapping
+//     narrower than 64 never produces such a first line, since 3w/4 is then below 48 and
+//     not a multiple of 16, so this cannot cut a longer message.
+//
+// These let a message's plaintext be released as soon as the message is complete, without
+// waiting for the next one or for EOF.
+type base64Reader struct {
+	br    *bufio.Reader
+	split bool
+	align int
+
+	quad    [4]byte
+	nq      int   // characters in quad
+	eq      int   // '=' seen in the current quantum
+	nchars  int64 // base64 characters consumed
+	decoded int64 // bytes decoded
+	lineLen int   // characters on the current line
+	width   int   // length of the first line, once ended by a newline
+	out     []byte
+	off     int
+	done    bool
+	err     error
+}
+
+func newBase64Reader(br *bufio.Reader, split bool, align int) *base64Reader {
+	return &base64Reader{br: br, split: split, align: align, out: make([]byte, 0, 32*1024)}
+}
+
+func (r *base64Reader) Read(p []byte) (int, error) {
+	for r.off == len(r.out) {
+		if r.done {
+			return 0, r.err
+		}
+		r.out, r.off = r.out[:0], 0
+		r.fill()
+	}
+	n := copy(p, r.out[r.off:])
+	r.off += n
+	return n, nil
+}
+
+func (r *base64Reader) finish(err error) {
+	r.done = true
+	r.err = err
+}
+
+// fill decodes what the bufio.Reader holds (reading more only when it holds nothing) into
+// r.out, or ends the message.
+func (r *base64Reader) fill() {
+	buf, err := r.br.Peek(1)
+	if len(buf) == 0 {
+		if err != io.EOF {
+			r.finish(err)
+			return
+		}
+		switch {
+		case r.nq == 1:
+			r.finish(fmt.Errorf("%w: input ends in the middle of a quantum", ErrBase64))
+		case r.nq > 1:
+			r.emit()
+			r.finish(io.EOF)
+		default:
+			r.finish(io.EOF)
+		}
+		return
+	}
+	buf, _ = r.br.Peek(r.br.Buffered())
+	i := 0
+	defer func() { _, _ = r.br.Discard(i) }()
+	for ; i < len(buf) && len(r.out)+3 <= cap(r.out); i++ {
+		c := buf[i]
+		switch c {
+		case '\n':
+			if r.lineLen > 0 && r.split && r.endsAtNewline() {
+				i++
+				r.finish(io.EOF)
+				return
+			}
+			r.lineLen = 0
+			continue
+		case '\r', ' ', '\t', '\f', '\v':
+			continue
+		case '=':
+			if r.nq < 2 {
+				r.finish(fmt.Errorf("%w: misplaced '='", ErrBase64))
+				return
+			}
+			r.eq++
+			r.nchars++
+			r.lineLen++
+			if r.nq+r.eq == 4 {
+				i++
+				r.emit()
+				r.finish(io.EOF) // padding ends the message
+				return
+			}
+			continue
+		}
+		v := decodeMap[c]
+		if v == 0xff {
+			r.finish(fmt.Errorf("%w: unexpected byte 0x%02x", ErrBase64, c))
+			return
+		}
+		if r.eq > 0 {
+			r.finish(fmt.Errorf("%w: data after '='", ErrBase64))
+			return
+		}
+		if r.split && c == 'U' && r.nq == 0 && r.nchars > 0 {
+			if len(buf)-i < len(SaltedBase64) {
+				if i > 0 {
+					return // consume what came before, then look again with more data
+				}
+				buf, err = r.br.Peek(len(SaltedBase64))
+				if len(buf) < len(SaltedBase64) && err != io.EOF && err != nil {
+					r.finish(err)
+					return
+				}
+			}
+			if len(buf)-i >= len(SaltedBase64) && string(buf[i:i+len(SaltedBase64)]) == SaltedBase64 {
+				r.finish(io.EOF) // the next message starts here
+				return
+			}
+		}
+		r.quad[r.nq] = v
+		r.nq++
+		r.nchars++
+		r.lineLen++
+		if r.nq == 4 {
+			r.emit()
+		}
+	}
+}
+
+// endsAtNewline decides, at the end of a non-empty line, whether the message ends there.
+func (r *base64Reader) endsAtNewline() bool {
+	if r.nq != 0 || r.eq != 0 {
+		return false
+	}
+	if r.width == 0 {
+		r.width = r.lineLen
+		return r.align > 0 && r.lineLen < lineWidth && r.decoded%int64(r.align) == 0
+	}
+	return r.lineLen < r.width
+}
+
+func (r *base64Reader) emit() {
+	q := r.quad
+	b := [3]byte{q[0]<<2 | q[1]>>4, q[1]<<4 | q[2]>>2, q[2]<<6 | q[3]}
+	n := r.nq - 1
+	if r.nq == 4 {
+		n = 3
+	}
+	r.out = append(r.out, b[:n]...)
+	r.decoded += int64(n)
+	r.quad = [4]byte{}
+	r.nq, r.eq = 0, 0
+}
