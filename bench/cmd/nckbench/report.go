@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -93,26 +94,28 @@ func cmdOut(name string, args ...string) string {
 }
 
 // kdfMemory finds the Argon2id memory ncenc uses by default, from the header of an empty
-// native stream ("NCX1" | kdf_id 1 | t | log2(m KiB) | p | 0 ...; see docs/FORMAT.md).
+// native stream: magic (6 bytes) | version | t | m (KiB, u32 big-endian) | p | salt | commit
+// (docs/FORMAT.md).
 func kdfMemory(b bins, override int) (int, string) {
 	if override > 0 {
-		return override, "-kdf-mib flag"
+		return override, fmt.Sprintf("%d MiB (-kdf-mib flag)", override)
 	}
 	if !b.ok {
 		return 0, "unknown"
 	}
 	cmd := exec.Command(b.ncenc, "-pass", password)
-	cmd.Stdin = nil
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	if err := cmd.Run(); err != nil {
 		return 0, "unknown (ncenc failed: " + err.Error() + ")"
 	}
 	h := out.Bytes()
-	if len(h) >= 8 && string(h[:4]) == "NCX1" && h[4] == 1 && h[6] >= 10 && h[6] < 32 {
-		return 1 << (h[6] - 10), fmt.Sprintf("native header: Argon2id t=%d m=%d MiB p=%d", h[5], 1<<(h[6]-10), h[7])
+	const magic = "\x9d\xc9\x22\xb4\x43\x42"
+	if len(h) >= 13 && string(h[:6]) == magic && h[6] == 1 {
+		m := binary.BigEndian.Uint32(h[8:12])
+		return int(m >> 10), fmt.Sprintf("Argon2id t=%d m=%d MiB p=%d (from a native header)", h[7], m>>10, h[12])
 	}
-	return 0, "unknown (header not recognised; pass -kdf-mib)"
+	return 0, "unknown (native header not recognised; pass -kdf-mib)"
 }
 
 func median(ds []time.Duration) time.Duration {
