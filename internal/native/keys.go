@@ -1,0 +1,123 @@
+package native
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Labels of the key schedule (FORMAT.md "Key schedule"). Each HKDF-Expand info starts with a
+// different first byte, so the three uses can never collide whatever follows.
+const (
+	extractSalt = "nckit v1"
+	infoCommit  = "commit"
+	infoNonce   = "nonce"
+	infoKey     = "key"
+	ikmLen      = 32
+	keyLen      = 32
+	nonceLen    = 12
+)
+
+// schedule holds what one stream's records are sealed or opened with: the HKDF pseudorandom
+// key (for later epochs), the context every key is bound to, the nonce base and the AEAD of
+// the current epoch.
+type schedule struct {
+	prk       []byte
+	ctx       []byte
+	nonceBase [nonceLen]byte
+	nonce     [nonceLen]byte // the current record's nonce, kept here to avoid an allocation
+	commit    [CommitLen]byte
+	perKey    uint64 // RecordsPerKey, smaller in tests that cross an epoch
+	epoch     uint64
+	aead      cipher.AEAD
+	seq       uint64 // sequence number of the next record
+}
+
+// derive runs Argon2id and HKDF for a header whose first HeaderLen-CommitLen bytes are bound,
+// yielding the key commitment and the schedule. The label is an optional context (e.g. a
+// direction) that must match on both sides; it is not on the wire.
+func derive(password []byte, h *header, label string) (*schedule, error) {
+	if len(label) > 255 {
+		return nil, fmt.Errorf("label is %d bytes, at most 255", len(label))
+	}
+	ikm := argon2.IDKey(password, h.salt[:], h.params.Time, h.params.MemoryKiB, h.params.Threads, ikmLen)
+	return expand(ikm, h.marshal()[:HeaderLen-CommitLen], label)
+}
+
+// expand is the HKDF part of derive, split out for the test vectors.
+func expand(ikm, bound []byte, label string) (*schedule, error) {
+	prk, err := hkdf.Extract(sha256.New, ikm, []byte(extractSalt))
+	if err != nil {
+		return nil, err
+	}
+	ctx := make([]byte, 0, len(bound)+1+len(label))
+	ctx = append(ctx, bound...)
+	ctx = append(ctx, byte(len(label)))
+	ctx = append(ctx, label...)
+	s := &schedule{prk: prk, ctx: ctx, perKey: RecordsPerKey}
+	c, err := hkdf.Expand(sha256.New, prk, infoCommit+string(ctx), CommitLen)
+	if err != nil {
+		return nil, err
+	}
+	copy(s.commit[:], c)
+	n, err := hkdf.Expand(sha256.New, prk, infoNonce+string(ctx), nonceLen)
+	if err != nil {
+		return nil, err
+	}
+	copy(s.nonceBase[:], n)
+	if err := s.setEpoch(0); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// epochKey is the AES-256-GCM key for records epoch*perKey ... (epoch+1)*perKey-1.
+func (s *schedule) epochKey(epoch uint64) ([]byte, error) {
+	var e [8]byte
+	binary.BigEndian.PutUint64(e[:], epoch)
+	return hkdf.Expand(sha256.New, s.prk, infoKey+string(e[:])+string(s.ctx), keyLen)
+}
+
+func (s *schedule) setEpoch(epoch uint64) error {
+	k, err := s.epochKey(epoch)
+	if err != nil {
+		return err
+	}
+	block, err := aes.NewCipher(k)
+	if err != nil {
+		return err
+	}
+	g, err := cipher.NewGCM(block)
+	if err != nil {
+		return err
+	}
+	s.aead, s.epoch = g, epoch
+	return nil
+}
+
+// next returns the AEAD and nonce for the next record and advances the counter, switching to
+// the next epoch's key every perKey records.
+func (s *schedule) next() (cipher.AEAD, []byte, error) {
+	if s.seq == math.MaxUint64 {
+		return nil, nil, fmt.Errorf("%w: record counter exhausted", ErrLimit)
+	}
+	if e := s.seq / s.perKey; e != s.epoch {
+		if err := s.setEpoch(e); err != nil {
+			return nil, nil, err
+		}
+	}
+	s.nonce = s.nonceBase
+	var c [8]byte
+	binary.BigEndian.PutUint64(c[:], s.seq)
+	for i := range c {
+		s.nonce[nonceLen-8+i] ^= c[i]
+	}
+	s.seq++
+	return s.aead, s.nonce[:], nil
+}

@@ -1,0 +1,657 @@
+package native
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// cheap keeps Argon2id fast in tests; the default cost is tested on its own.
+var cheap = Params{Time: 1, MemoryKiB: 64, Threads: 1}
+
+var password = []byte("chatpassword")
+
+// seal encrypts plaintext, handing it to the writer in chunks of chunk bytes (0: one Write).
+func seal(t testing.TB, plaintext []byte, chunk int, armor bool) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, password, cheap, armor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chunk == 0 {
+		chunk = len(plaintext) + 1
+	}
+	for p := plaintext; len(p) > 0; {
+		n := min(chunk, len(p))
+		if m, err := w.Write(p[:n]); err != nil || m != n {
+			t.Fatalf("Write = %d, %v", m, err)
+		}
+		p = p[n:]
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// open decrypts one stream from r with the given password.
+func open(r io.Reader, pw []byte) ([]byte, error) {
+	var out bytes.Buffer
+	err := DecryptStream(bufio.NewReader(r), &out, pw)
+	return out.Bytes(), err
+}
+
+func pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i % 251)
+	}
+	return b
+}
+
+func TestRoundTrip(t *testing.T) {
+	lengths := []int{0, 1, 2, 100, RecordSize - 1, RecordSize, RecordSize + 1, 2*RecordSize + 1, 3*RecordSize + 7}
+	chunks := []int{0, 1, 7, 4099, RecordSize, RecordSize + 3}
+	readers := map[string]func(io.Reader) io.Reader{
+		"plain":   func(r io.Reader) io.Reader { return r },
+		"onebyte": iotest.OneByteReader,
+		"half":    iotest.HalfReader,
+		"dataerr": iotest.DataErrReader,
+	}
+	for _, armor := range []bool{false, true} {
+		for _, n := range lengths {
+			for _, chunk := range chunks {
+				if chunk == 1 && n > 2*RecordSize {
+					continue // one record per byte: enough to test at the smaller sizes
+				}
+				plain := pattern(n)
+				ct := seal(t, plain, chunk, armor)
+				if !armor {
+					writes := 0
+					if n > 0 {
+						c := chunk
+						if c == 0 {
+							c = n
+						}
+						for p := n; p > 0; p -= min(c, p) {
+							writes += (min(c, p) + RecordSize - 1) / RecordSize
+						}
+					}
+					want := HeaderLen + writes*(2+1+tagLen) + n + 2 + 1 + tagLen
+					if len(ct) != want {
+						t.Errorf("n=%d chunk=%d: ciphertext is %d bytes, want %d", n, chunk, len(ct), want)
+					}
+				}
+				for name, wrap := range readers {
+					got, err := open(wrap(bytes.NewReader(ct)), password)
+					if err != nil || !bytes.Equal(got, plain) {
+						t.Fatalf("armor=%v n=%d chunk=%d reader=%s: got %d bytes, err %v", armor, n, chunk, name, len(got), err)
+					}
+				}
+			}
+		}
+	}
+}
+
+// recorder keeps every Write call separately.
+type recorder struct{ writes [][]byte }
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.writes = append(r.writes, bytes.Clone(p))
+	return len(p), nil
+}
+
+func (r *recorder) all() []byte { return bytes.Join(r.writes, nil) }
+
+// TestFlushPerWrite checks that a line leaves the writer as soon as it is written, and that
+// the receiver can decrypt it before the stream ends.
+func TestFlushPerWrite(t *testing.T) {
+	for _, armor := range []bool{false, true} {
+		var rec recorder
+		w, err := NewWriter(&rec, password, cheap, armor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.writes) != 1 {
+			t.Fatalf("header: %d writes, want 1", len(rec.writes))
+		}
+		for i, line := range []string{"hi\n", "there\n"} {
+			if _, err := w.Write([]byte(line)); err != nil {
+				t.Fatal(err)
+			}
+			if len(rec.writes) != 2+i {
+				t.Fatalf("after line %d: %d writes, want %d", i, len(rec.writes), 2+i)
+			}
+		}
+		got, err := open(bytes.NewReader(rec.all()), password)
+		if string(got) != "hi\nthere\n" || !errors.Is(err, ErrTruncated) {
+			t.Fatalf("armor=%v before Close: got %q, %v; want both lines and ErrTruncated", armor, got, err)
+		}
+		if _, err := w.Write(pattern(2*RecordSize + 1)); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.writes) != 6 {
+			t.Fatalf("a write of two records and a byte: %d writes in all, want 6", len(rec.writes))
+		}
+		if armor {
+			for i, wr := range rec.writes {
+				if bytes.Count(wr, []byte("\n")) != 1 || wr[len(wr)-1] != '\n' {
+					t.Fatalf("armored write %d is not exactly one line", i)
+				}
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatalf("second Close: %v", err)
+		}
+		if _, err := w.Write([]byte("x")); err == nil {
+			t.Fatal("Write after Close succeeded")
+		}
+		if len(rec.writes) != 7 {
+			t.Fatalf("%d writes in all, want 7", len(rec.writes))
+		}
+	}
+}
+
+// expensive reports whether a (tampered) stream asks for more than 1 MiB of Argon2 memory;
+// such headers are legal but would make the exhaustive tests slow.
+func expensive(ct []byte) bool {
+	h := ct
+	if bytes.HasPrefix(ct, []byte(armorMagic)) {
+		line, _, _ := bytes.Cut(ct, []byte("\n"))
+		var err error
+		if h, err = base64.StdEncoding.DecodeString(string(line)); err != nil {
+			return false
+		}
+	}
+	hd, err := parseHeader(h[:min(len(h), HeaderLen)])
+	return err == nil && hd.params.MemoryKiB*hd.params.Time > 1024
+}
+
+// checkRejected asserts that a damaged stream fails and prints at most a prefix of plain.
+func checkRejected(t *testing.T, what string, ct, plain []byte) {
+	t.Helper()
+	got, err := open(bytes.NewReader(ct), password)
+	if err == nil {
+		t.Fatalf("%s: accepted", what)
+	}
+	if !bytes.HasPrefix(plain, got) {
+		t.Fatalf("%s: wrote %q, not a prefix of the plaintext", what, got)
+	}
+	for _, e := range []error{ErrWrongPassword, ErrCorrupt, ErrTruncated, ErrUnsupported, ErrLimit} {
+		if errors.Is(err, e) {
+			return
+		}
+	}
+	t.Fatalf("%s: error %v wraps no sentinel", what, err)
+}
+
+// TestEveryModification flips every byte of a small stream to every other value.
+func TestEveryModification(t *testing.T) {
+	plain := []byte("hello, world\n")
+	for _, armor := range []bool{false, true} {
+		var buf bytes.Buffer
+		w, _ := NewWriter(&buf, password, cheap, armor)
+		w.Write(plain[:5])
+		w.Write(plain[5:])
+		w.Close()
+		ct := buf.Bytes()
+		skipped := 0
+		for i := range ct {
+			for v := 0; v < 256; v++ {
+				if byte(v) == ct[i] {
+					continue
+				}
+				mod := bytes.Clone(ct)
+				mod[i] = byte(v)
+				if expensive(mod) {
+					skipped++
+					continue
+				}
+				checkRejected(t, fmt.Sprintf("armor=%v byte %d set to %#x", armor, i, v), mod, plain)
+				if i < HeaderLen && !armor {
+					if got, _ := open(bytes.NewReader(mod), password); len(got) > 0 {
+						t.Fatalf("header byte %d modified: wrote %q", i, got)
+					}
+				}
+			}
+		}
+		t.Logf("armor=%v: %d bytes x 255 values, %d expensive headers skipped", armor, len(ct), skipped)
+	}
+}
+
+// TestExpensiveHeaderModifications covers the values TestEveryModification skips, sparsely.
+func TestExpensiveHeaderModifications(t *testing.T) {
+	ct := seal(t, []byte("x"), 0, false)
+	for _, c := range []struct{ i, v int }{{9, 0x01}, {10, 0x80}, {10, 0x01}, {7, 0x10}} {
+		mod := bytes.Clone(ct)
+		mod[c.i] = byte(c.v)
+		got, err := open(bytes.NewReader(mod), password)
+		if !errors.Is(err, ErrWrongPassword) || len(got) > 0 {
+			t.Errorf("byte %d = %#x: %q, %v; want ErrWrongPassword and no output", c.i, c.v, got, err)
+		}
+	}
+}
+
+func TestEveryTruncation(t *testing.T) {
+	plain := []byte("hello, world\n")
+	for _, armor := range []bool{false, true} {
+		for _, crlf := range []bool{false, true} {
+			if crlf && !armor {
+				continue
+			}
+			var buf bytes.Buffer
+			w, _ := NewWriter(&buf, password, cheap, armor)
+			w.Write(plain[:5])
+			w.Write(plain[5:])
+			w.Close()
+			ct := buf.Bytes()
+			if crlf {
+				ct = bytes.ReplaceAll(ct, []byte("\n"), []byte("\r\n"))
+			}
+			for n := 0; n < len(ct); n++ {
+				// An armored END line may end at EOF without its line terminator (FORMAT.md);
+				// a lone "\r" left of a "\r\n" is still a cut.
+				if armor && (!crlf && n == len(ct)-1 || crlf && n == len(ct)-2) {
+					if got, err := open(bytes.NewReader(ct[:n]), password); err != nil || !bytes.Equal(got, plain) {
+						t.Fatalf("END line without newline: %q, %v", got, err)
+					}
+					continue
+				}
+				checkRejected(t, fmt.Sprintf("armor=%v crlf=%v cut at %d", armor, crlf, n), ct[:n], plain)
+				if _, err := open(bytes.NewReader(ct[:n]), password); n >= PrefixLen && !errors.Is(err, ErrTruncated) {
+					t.Fatalf("armor=%v cut at %d: %v, want ErrTruncated", armor, n, err)
+				}
+			}
+			if got, err := open(bytes.NewReader(ct), password); err != nil || !bytes.Equal(got, plain) {
+				t.Fatalf("whole stream: %q, %v", got, err)
+			}
+		}
+	}
+}
+
+func TestWrongPassword(t *testing.T) {
+	for _, armor := range []bool{false, true} {
+		ct := seal(t, []byte("secret\n"), 0, armor)
+		for _, pw := range []string{"", "chatpasswore", "chatpassword ", "x"} {
+			got, err := open(bytes.NewReader(ct), []byte(pw))
+			if !errors.Is(err, ErrWrongPassword) || len(got) != 0 {
+				t.Errorf("armor=%v password %q: got %q, %v", armor, pw, got, err)
+			}
+		}
+	}
+}
+
+func TestLabel(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewLabeledWriter(&buf, password, cheap, false, "alice->bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("hi"))
+	w.Close()
+	var out bytes.Buffer
+	if err := DecryptLabeledStream(bufio.NewReader(bytes.NewReader(buf.Bytes())), &out, password, "alice->bob"); err != nil || out.String() != "hi" {
+		t.Fatalf("same label: %q, %v", out.String(), err)
+	}
+	for _, label := range []string{"", "bob->alice"} {
+		out.Reset()
+		err := DecryptLabeledStream(bufio.NewReader(bytes.NewReader(buf.Bytes())), &out, password, label)
+		if !errors.Is(err, ErrWrongPassword) || out.Len() != 0 {
+			t.Errorf("label %q: %q, %v", label, out.String(), err)
+		}
+	}
+	if _, err := NewLabeledWriter(io.Discard, password, cheap, false, strings.Repeat("x", 256)); err == nil {
+		t.Error("256-byte label accepted")
+	}
+}
+
+// records splits a binary stream into its header and records.
+func records(ct []byte) (hdr []byte, recs [][]byte) {
+	hdr, ct = ct[:HeaderLen], ct[HeaderLen:]
+	for len(ct) > 0 {
+		l := 2 + int(binary.BigEndian.Uint16(ct))
+		recs = append(recs, ct[:l])
+		ct = ct[l:]
+	}
+	return hdr, recs
+}
+
+func TestRecordSurgery(t *testing.T) {
+	plain := []byte("one two three")
+	var buf bytes.Buffer
+	w, _ := NewWriter(&buf, password, cheap, false)
+	w.Write([]byte("one "))
+	w.Write([]byte("two "))
+	w.Write([]byte("three"))
+	w.Close()
+	hdr, recs := records(buf.Bytes())
+	if len(recs) != 4 {
+		t.Fatalf("%d records, want 4", len(recs))
+	}
+	other, _ := records(seal(t, plain, 4, false))
+	_, otherRecs := records(seal(t, plain, 4, false))
+	join := func(h []byte, rs ...[]byte) []byte { return bytes.Join(append([][]byte{h}, rs...), nil) }
+	cases := map[string]struct {
+		ct   []byte
+		want error
+	}{
+		"dropped":           {join(hdr, recs[0], recs[2], recs[3]), ErrCorrupt},
+		"duplicated":        {join(hdr, recs[0], recs[0], recs[1], recs[2], recs[3]), ErrCorrupt},
+		"reordered":         {join(hdr, recs[1], recs[0], recs[2], recs[3]), ErrCorrupt},
+		"end moved up":      {join(hdr, recs[0], recs[3]), ErrCorrupt},
+		"end dropped":       {join(hdr, recs[0], recs[1], recs[2]), ErrTruncated},
+		"other stream's":    {join(hdr, recs[0], otherRecs[1], recs[2], recs[3]), ErrCorrupt},
+		"other header":      {join(other, recs...), ErrCorrupt},
+		"data after header": {join(hdr, []byte{0, 0}), ErrCorrupt},
+		"length too big":    {join(hdr, []byte{0xff, 0xff}), ErrLimit},
+	}
+	for name, c := range cases {
+		got, err := open(bytes.NewReader(c.ct), password)
+		if !errors.Is(err, c.want) || !bytes.HasPrefix(plain, got) {
+			t.Errorf("%s: got %q, %v; want %v", name, got, err, c.want)
+		}
+	}
+}
+
+// TestConcatenated decodes several streams from one reader, as ncl -k | ncdec delivers them,
+// and checks each call consumes exactly its stream.
+func TestConcatenated(t *testing.T) {
+	a := seal(t, []byte("first\n"), 0, false)
+	b := seal(t, []byte("second\n"), 3, true)
+	c := bytes.ReplaceAll(seal(t, []byte("third\n"), 0, true), []byte("\n"), []byte("\r\n"))
+	d := seal(t, nil, 0, false)
+	e := seal(t, pattern(RecordSize+1), 0, false)
+	in := bytes.Join([][]byte{a, b, c, d, e, []byte("Salted__rest")}, nil)
+	r := bufio.NewReader(iotest.HalfReader(bytes.NewReader(in)))
+	for i, want := range [][]byte{[]byte("first\n"), []byte("second\n"), []byte("third\n"), nil, pattern(RecordSize + 1)} {
+		var out bytes.Buffer
+		if err := DecryptStream(r, &out, password); err != nil || !bytes.Equal(out.Bytes(), want) {
+			t.Fatalf("stream %d: %d bytes, %v", i, out.Len(), err)
+		}
+		if i < 4 {
+			p, _ := r.Peek(PrefixLen)
+			if !IsStart(p) {
+				t.Fatalf("after stream %d the reader is not at the next stream: %q", i, p)
+			}
+		}
+	}
+	rest, _ := io.ReadAll(r)
+	if string(rest) != "Salted__rest" {
+		t.Fatalf("left over %q", rest)
+	}
+}
+
+func TestParamsCheck(t *testing.T) {
+	cases := []struct {
+		p    Params
+		ok   bool
+		name string // the offending value the message must name
+	}{
+		{DefaultParams(), true, ""},
+		{cheap, true, ""},
+		{Params{MaxTime, MaxCost / MaxTime, 1}, true, ""},
+		{Params{2, MaxMemoryKiB, MaxThreads}, true, ""},
+		{Params{0, 64, 1}, false, "time 0"},
+		{Params{MaxTime + 1, 64, 1}, false, "time 17"},
+		{Params{1, MaxMemoryKiB + 1, 1}, false, "memory 1048577 KiB"},
+		{Params{1, 64, 0}, false, "threads 0"},
+		{Params{1, 1024, MaxThreads + 1}, false, "threads 17"},
+		{Params{1, 15, 2}, false, "memory 15 KiB"},
+		{Params{3, MaxMemoryKiB, 1}, false, "time*memory 3145728 KiB"},
+	}
+	for _, c := range cases {
+		err := c.p.Check()
+		if (err == nil) != c.ok {
+			t.Errorf("%+v: %v", c.p, err)
+			continue
+		}
+		if err != nil && (!errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), c.name)) {
+			t.Errorf("%+v: %q does not name %q", c.p, err, c.name)
+		}
+		if !c.ok {
+			if _, err := NewWriter(io.Discard, password, c.p, false); !errors.Is(err, ErrLimit) {
+				t.Errorf("NewWriter(%+v) = %v, want ErrLimit", c.p, err)
+			}
+		}
+	}
+}
+
+func TestDefaultParams(t *testing.T) {
+	p := DefaultParams()
+	// OWASP's Argon2id minimum: 19 MiB, 2 passes, 1 lane.
+	if p.MemoryKiB < 19*1024 || p.Time < 2 || p.Threads < 1 || p.Check() != nil {
+		t.Fatalf("DefaultParams() = %+v is below the OWASP minimum or the ceilings", p)
+	}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, password, p, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("x"))
+	w.Close()
+	if got, err := open(&buf, password); err != nil || string(got) != "x" {
+		t.Fatalf("default params round trip: %q, %v", got, err)
+	}
+}
+
+// TestHeaderCeilings checks that over-ceiling parameters are refused before Argon2id runs:
+// 1 GiB+ of memory would take seconds; the error must come at once and name the value.
+func TestHeaderCeilings(t *testing.T) {
+	ct := seal(t, []byte("x"), 0, false)
+	cases := []struct {
+		i    int
+		v    []byte
+		name string
+	}{
+		{7, []byte{17}, "argon2 time 17"},
+		{8, []byte{0xff, 0xff, 0xff, 0xff}, "argon2 memory 4294967295 KiB"},
+		{8, []byte{0, 0x10, 0, 1}, "argon2 memory 1048577 KiB"},
+		{12, []byte{200}, "argon2 threads 200"},
+	}
+	for _, c := range cases {
+		mod := bytes.Clone(ct)
+		copy(mod[c.i:], c.v)
+		allocs := testing.AllocsPerRun(1, func() { open(bytes.NewReader(mod), password) })
+		_, err := open(bytes.NewReader(mod), password)
+		if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), c.name) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if allocs > 50 {
+			t.Errorf("%s: %v allocations before refusing", c.name, allocs)
+		}
+	}
+}
+
+func TestUnsupported(t *testing.T) {
+	ct := seal(t, []byte("x"), 0, false)
+	mod := bytes.Clone(ct)
+	mod[6] = 2
+	if _, err := open(bytes.NewReader(mod), password); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "version 2") {
+		t.Errorf("version 2: %v", err)
+	}
+	arm := []byte(base64.StdEncoding.EncodeToString(mod) + "\n")
+	if _, err := open(bytes.NewReader(arm), password); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "version 2") {
+		t.Errorf("armored version 2: %v", err)
+	}
+	for _, in := range []string{"Salted__12345678", "U2FsdGVkX1", "hello", "nckit"} {
+		if _, err := open(strings.NewReader(in), password); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%q: %v", in, err)
+		}
+	}
+	if _, err := open(strings.NewReader(""), password); !errors.Is(err, ErrTruncated) {
+		t.Errorf("empty input: %v", err)
+	}
+}
+
+// endless is an armored header followed by a line that never ends.
+type endless struct{ head []byte }
+
+func (e *endless) Read(p []byte) (int, error) {
+	if len(e.head) > 0 {
+		n := copy(p, e.head)
+		e.head = e.head[n:]
+		return n, nil
+	}
+	for i := range p {
+		p[i] = 'A'
+	}
+	return len(p), nil
+}
+
+func TestArmorLineCeiling(t *testing.T) {
+	ct := seal(t, []byte("x"), 0, true)
+	head, _, _ := bytes.Cut(ct, []byte("\n"))
+	_, err := open(&endless{head: append(head, '\n')}, password)
+	if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), fmt.Sprint(MaxArmorLine)) {
+		t.Fatalf("endless record line: %v", err)
+	}
+	_, err = open(&endless{head: []byte(armorMagic)}, password)
+	if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), fmt.Sprint(MaxArmorHeaderLine)) {
+		t.Fatalf("endless header line: %v", err)
+	}
+	// A well-formed line whose length field is over the ceiling.
+	rec := make([]byte, 2+MaxBody+1)
+	binary.BigEndian.PutUint16(rec, MaxBody+1)
+	in := append(append(head, '\n'), base64.StdEncoding.EncodeToString(rec)+"\n"...)
+	if _, err := open(bytes.NewReader(in), password); !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), fmt.Sprint(MaxBody+1)) {
+		t.Fatalf("over-long armored record: %v", err)
+	}
+}
+
+func TestIsStart(t *testing.T) {
+	bin := seal(t, nil, 0, false)
+	arm := seal(t, nil, 0, true)
+	cases := []struct {
+		in   []byte
+		want bool
+	}{
+		{bin[:PrefixLen], true},
+		{bin[:len(binaryMagicStr)], true},
+		{arm[:PrefixLen], true},
+		{arm[:PrefixLen-1], false},
+		{[]byte("Salted__"), false},
+		{[]byte("U2FsdGVk"), false},
+		{nil, false},
+	}
+	for _, c := range cases {
+		if got := IsStart(c.in); got != c.want {
+			t.Errorf("IsStart(%q) = %v", c.in, got)
+		}
+	}
+	if base64.StdEncoding.EncodeToString([]byte(binaryMagicStr)) != armorMagic {
+		t.Error("the binary magic does not armor to the armor magic")
+	}
+}
+
+// TestRekey crosses key epochs with a small per-key limit, and checks that the epochs really
+// use different keys.
+func TestRekey(t *testing.T) {
+	for _, armor := range []bool{false, true} {
+		var buf bytes.Buffer
+		w, err := newWriter(&buf, password, cheap, armor, "", bytes.NewReader(make([]byte, SaltLen)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.s.perKey = 3
+		plain := pattern(10)
+		for i := range plain {
+			w.Write(plain[i : i+1])
+		}
+		w.Close()
+		var out bytes.Buffer
+		if err := decrypt(bufio.NewReader(bytes.NewReader(buf.Bytes())), &out, password, "", 3); err != nil || !bytes.Equal(out.Bytes(), plain) {
+			t.Fatalf("perKey 3: %q, %v", out.Bytes(), err)
+		}
+		out.Reset()
+		err = decrypt(bufio.NewReader(bytes.NewReader(buf.Bytes())), &out, password, "", RecordsPerKey)
+		if !errors.Is(err, ErrCorrupt) || !bytes.Equal(out.Bytes(), plain[:3]) {
+			t.Fatalf("without rekeying: %q, %v; want the first epoch then ErrCorrupt", out.Bytes(), err)
+		}
+	}
+}
+
+// TestRekeyAtRealLimit streams RecordsPerKey+2 one-byte records through a pipe.
+func TestRekeyAtRealLimit(t *testing.T) {
+	pr, pw := io.Pipe()
+	go func() {
+		bw := bufio.NewWriterSize(pw, 1<<16)
+		w, err := NewWriter(bw, password, cheap, false)
+		if err != nil {
+			pw.CloseWithError(err)
+			return
+		}
+		b := []byte{0}
+		for i := 0; i < RecordsPerKey+2; i++ {
+			b[0] = byte(i)
+			if _, err := w.Write(b); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		w.Close()
+		bw.Flush()
+		pw.Close()
+	}()
+	var n counter
+	if err := DecryptStream(bufio.NewReader(pr), &n, password); err != nil || n.n != RecordsPerKey+2 || n.last != byte((RecordsPerKey+1)%256) {
+		t.Fatalf("%d bytes, last %d, %v", n.n, n.last, err)
+	}
+}
+
+type counter struct {
+	n    int
+	last byte
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	c.n += len(p)
+	c.last = p[len(p)-1]
+	return len(p), nil
+}
+
+type failWriter struct{ after int }
+
+func (f *failWriter) Write(p []byte) (int, error) {
+	if f.after <= 0 {
+		return 0, errors.New("disk full")
+	}
+	f.after--
+	return len(p), nil
+}
+
+func TestWriteErrors(t *testing.T) {
+	// Writer: a failed record write is sticky.
+	w, err := NewWriter(&failWriter{after: 2}, password, cheap, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.Write(pattern(3 * RecordSize)); err == nil || n != RecordSize {
+		t.Fatalf("Write = %d, %v; want %d and an error", n, err, RecordSize)
+	}
+	if _, err := w.Write([]byte("x")); err == nil {
+		t.Fatal("Write after a failure succeeded")
+	}
+	if err := w.Close(); err == nil {
+		t.Fatal("Close after a failure succeeded")
+	}
+	if _, err := NewWriter(&failWriter{}, password, cheap, true); err == nil {
+		t.Fatal("header write failure not reported")
+	}
+	// Decoder: a failing dst is reported, and is not a format error.
+	ct := seal(t, []byte("abc"), 1, false)
+	err = DecryptStream(bufio.NewReader(bytes.NewReader(ct)), &failWriter{after: 1}, password)
+	if err == nil || !strings.Contains(err.Error(), "disk full") || errors.Is(err, ErrCorrupt) {
+		t.Fatalf("dst failure: %v", err)
+	}
+}
