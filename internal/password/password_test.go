@@ -1,0 +1,150 @@
+package password
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+// The expectations follow what openssl 3.0 does with the same sources.
+func TestFromSource(t *testing.T) {
+	long := strings.Repeat("x", 2000)
+	tests := []struct {
+		name, src string
+		want      string
+		err       error
+	}{
+		{"pass", "pass:chatpassword", "chatpassword", nil},
+		{"pass empty", "pass:", "", nil},
+		{"pass with colon", "pass:a:b", "a:b", nil},
+		{"bare", "chatpassword", "chatpassword", nil},
+		{"bare unknown prefix", "x:y", "x:y", nil},
+		{"env", "env:PW", "from env", nil},
+		{"env empty", "env:EMPTY", "", nil},
+		{"env unset", "env:NOPE", "", ErrSource},
+		{"file", "file:" + writeFile(t, "secret\nsecond line\n"), "secret", nil},
+		{"file keeps cr", "file:" + writeFile(t, "ab\r\ncd\n"), "ab\r", nil},
+		{"file no newline", "file:" + writeFile(t, "secret"), "secret", nil},
+		{"file empty line", "file:" + writeFile(t, "\n"), "", nil},
+		{"file empty", "file:" + writeFile(t, ""), "", ErrSource},
+		{"file long", "file:" + writeFile(t, long), long[:1023], nil},
+		{"file missing", "file:/nonexistent/pw", "", ErrSource},
+		{"fd bad", "fd:x", "", ErrSource},
+	}
+	getenv := env(map[string]string{"PW": "from env", "EMPTY": ""})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := FromSource(tt.src, nil, getenv)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStdinLeavesData(t *testing.T) {
+	in := bufio.NewReader(strings.NewReader("pw\nthe data\n"))
+	got, err := FromSource("stdin", in, nil)
+	if err != nil || string(got) != "pw" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	rest, _ := io.ReadAll(in)
+	if string(rest) != "the data\n" {
+		t.Errorf("rest = %q", rest)
+	}
+}
+
+func TestFD(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	go func() {
+		_, _ = io.WriteString(w, "fdpass\nmore")
+		w.Close()
+	}()
+	got, err := FromSource("fd:"+strconv.Itoa(int(r.Fd())), nil, nil)
+	if err != nil || string(got) != "fdpass" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	// Only the first line was taken from the descriptor.
+	rest, _ := io.ReadAll(r)
+	if string(rest) != "more" {
+		t.Errorf("rest = %q", rest)
+	}
+}
+
+func TestGet(t *testing.T) {
+	kf := writeFile(t, "kfilepass\r\n")
+	asked := 0
+	ask := func(answers ...string) func(string) ([]byte, error) {
+		return func(string) ([]byte, error) {
+			a := answers[asked%len(answers)]
+			asked++
+			return []byte(a), nil
+		}
+	}
+	noTTY := func(string) ([]byte, error) { return nil, noTerminal{errors.New("no tty")} }
+	tests := []struct {
+		name string
+		o    Options
+		want string
+		err  error
+	}{
+		{"k beats pass", Options{HasK: true, K: "k", HasPass: true, Pass: "pass:p"}, "k", nil},
+		{"kfile beats pass", Options{HasKFile: true, KFile: kf, HasPass: true, Pass: "pass:p"}, "kfilepass", nil},
+		{"kfile empty line", Options{HasKFile: true, KFile: writeFile(t, "\n")}, "", ErrSource},
+		{"kfile long", Options{HasKFile: true, KFile: writeFile(t, strings.Repeat("y", 300))}, strings.Repeat("y", 127), nil},
+		{"k and kfile", Options{HasK: true, HasKFile: true, KFile: kf}, "", ErrSource},
+		{"pass", Options{HasPass: true, Pass: "env:NCPASS"}, "from ncpass", nil},
+		{"NCPASS", Options{Terminal: noTTY}, "from ncpass", nil},
+		{"no tty", Options{Terminal: noTTY, Getenv: env(nil)}, "", ErrNoPassword},
+		{"prompt", Options{Terminal: ask("typed"), Getenv: env(nil)}, "typed", nil},
+		{"confirm", Options{Terminal: ask("typed"), Confirm: true, Getenv: env(nil)}, "typed", nil},
+		{"mismatch", Options{Terminal: ask("one", "two"), Confirm: true, Getenv: env(nil)}, "", ErrMismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			asked = 0
+			if tt.o.Getenv == nil {
+				tt.o.Getenv = env(map[string]string{EnvVar: "from ncpass"})
+			}
+			got, err := Get(tt.o)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNoTerminalHasHint(t *testing.T) {
+	var h interface{ Hint() string }
+	if !errors.As(error(noTerminal{errors.New("x")}), &h) || !strings.Contains(h.Hint(), EnvVar) {
+		t.Error("no hint naming " + EnvVar)
+	}
+}
