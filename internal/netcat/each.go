@@ -1,0 +1,67 @@
+package netcat
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// runEach serves one connection for ncl --each: /bin/sh -c CMD reads the peer's data on
+// its stdin, writes to ncl's stdout and stderr, and sees NCL_PEER. The connection ends
+// only after CMD has exited: with a FIN when CMD read all the peer's data and succeeded,
+// so a sender using ncc -N knows its message was processed; with a reset otherwise, so
+// that sender fails loudly instead.
+func runEach(cfg *config, conn net.Conn, peer string, stdout, stderr io.Writer) error {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("--each: %s", cause(err))
+	}
+	cmd := exec.Command("/bin/sh", "-c", cfg.each)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = pr, stdout, stderr
+	cmd.Env = append(os.Environ(), "NCL_PEER="+peer)
+	if err := cmd.Start(); err != nil {
+		pr.Close()
+		pw.Close()
+		reset(conn)
+		return fmt.Errorf("--each: %s", cause(err))
+	}
+
+	// Copy the peer's data into CMD's stdin until the peer's FIN.
+	copied := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(pw, conn) // nil at the peer's FIN
+		pw.Close()                  // CMD sees EOF
+		copied <- err
+	}()
+	waitErr := cmd.Wait()
+
+	// CMD is gone. Did it consume everything the peer sent?
+	_ = conn.SetReadDeadline(time.Now())                      // stop waiting for a peer that has not finished
+	unread, _ := unix.IoctlGetInt(int(pr.Fd()), unix.TIOCINQ) // FIONREAD: bytes left in the pipe
+	pr.Close()                                                // a copy blocked on a full pipe now fails
+	copyErr := <-copied
+
+	switch {
+	case copyErr != nil || unread > 0:
+		reset(conn)
+		if waitErr != nil {
+			return fmt.Errorf("--each: %s: command %s before reading all the data; connection reset", peer, waitErr)
+		}
+		return fmt.Errorf("--each: %s: command exited before reading all the data; connection reset", peer)
+	case waitErr != nil:
+		reset(conn)
+		var exit *exec.ExitError
+		if errors.As(waitErr, &exit) {
+			return fmt.Errorf("--each: %s: command failed (%s); connection reset", peer, exit)
+		}
+		return fmt.Errorf("--each: %s: %s; connection reset", peer, cause(waitErr))
+	}
+	return conn.Close()
+}
