@@ -1,0 +1,551 @@
+// Package encdec is the ncenc/ncdec command: flags with openssl enc's meanings, password
+// lookup, and the dispatch between nckit's native format and openssl's, including the
+// decryptor's per-message format detection.
+package encdec
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/nckit/nckit/internal/cmdline"
+	"github.com/nckit/nckit/internal/native"
+	"github.com/nckit/nckit/internal/opensslenc"
+	"github.com/nckit/nckit/internal/password"
+)
+
+const bufSize = 64 * 1024
+
+// Main runs ncenc (decrypt false) or ncdec (decrypt true) and returns the exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, decrypt bool) int {
+	prog := "ncenc"
+	if decrypt {
+		prog = "ncdec"
+	}
+	if len(args) > 0 && args[0] != "" {
+		args = append([]string{prog}, args[1:]...)
+	}
+	fl := flags()
+	if err := checkCipherArgs(fl, args); err != nil {
+		return cmdline.Report(prog, err, stderr)
+	}
+	app := &cli.App{
+		Name:                  prog,
+		Flags:                 fl,
+		CustomAppHelpTemplate: usage(prog),
+		Action: func(c *cli.Context) error {
+			cfg, err := parse(c, prog, decrypt)
+			if err != nil {
+				return err
+			}
+			return cfg.run(stdin, stdout, stderr)
+		},
+	}
+	return cmdline.Run(app, args, stderr)
+}
+
+func flags() []cli.Flag {
+	fs := []cli.Flag{
+		&cli.BoolFlag{Name: "e"},
+		&cli.BoolFlag{Name: "d"},
+		&cli.StringFlag{Name: "pass"},
+		&cli.StringFlag{Name: "k"},
+		&cli.StringFlag{Name: "kfile"},
+		&cli.BoolFlag{Name: "a", Aliases: []string{"base64"}},
+		&cli.BoolFlag{Name: "A"},
+		&cli.UintFlag{Name: "argon2-time"},
+		&cli.UintFlag{Name: "argon2-memory"},
+		&cli.UintFlag{Name: "argon2-threads"},
+		&cli.BoolFlag{Name: "pbkdf2"},
+		&cli.IntFlag{Name: "iter"},
+		&cli.StringFlag{Name: "md"},
+		&cli.BoolFlag{Name: "salt"},
+		&cli.BoolFlag{Name: "nosalt"},
+		&cli.StringFlag{Name: "S"},
+		&cli.StringFlag{Name: "K"},
+		&cli.StringFlag{Name: "iv"},
+		&cli.BoolFlag{Name: "nopad"},
+		&cli.BoolFlag{Name: "p"},
+		&cli.BoolFlag{Name: "P"},
+		&cli.StringFlag{Name: "in"},
+		&cli.StringFlag{Name: "out"},
+		&cli.BoolFlag{Name: "v"},
+	}
+	for _, n := range opensslenc.CipherNames() {
+		fs = append(fs, &cli.BoolFlag{Name: n})
+	}
+	return fs
+}
+
+// hinted is an error with a second line of advice (see cmdline.Hinter).
+type hinted struct {
+	error
+	hint string
+}
+
+func (h hinted) Hint() string  { return h.hint }
+func (h hinted) Unwrap() error { return h.error }
+
+var cipherLike = regexp.MustCompile(`^(aes|aria|bf|blowfish|camellia|cast|chacha|des|id-aes|idea|rc2|rc4|rc5|seed|sm4)`)
+
+// checkCipherArgs turns an openssl cipher nckit does not implement into a clear message,
+// where the flag parser would only say "unknown flag".
+func checkCipherArgs(fl []cli.Flag, args []string) error {
+	known := map[string]bool{}
+	for _, f := range fl {
+		for _, n := range f.Names() {
+			known[n] = true
+		}
+	}
+	for _, a := range args[min(1, len(args)):] {
+		if a == "--" {
+			break
+		}
+		name := strings.TrimLeft(a, "-")
+		if !strings.HasPrefix(a, "-") || known[name] || !cipherLike.MatchString(name) {
+			continue
+		}
+		return hinted{cmdline.Usagef("unsupported cipher %s", a),
+			"supported: -" + strings.Join(opensslenc.CipherNames(), " -") + ", or none for nckit's own format"}
+	}
+	return nil
+}
+
+// config is a validated command line.
+type config struct {
+	prog     string
+	decrypt  bool
+	cipher   *opensslenc.Cipher // nil: nckit format (encrypt) or detection (decrypt)
+	kdf      opensslenc.KDF
+	kdfSet   bool // -pbkdf2 or -iter given
+	base64   bool
+	oneLine  bool
+	noSalt   bool
+	noPad    bool
+	salt     []byte
+	key, iv  []byte
+	show     int // 1: -p, 2: -P
+	in, out  string
+	verbose  bool
+	params   native.Params
+	pw       password.Options
+	needPass bool
+	warnings []string
+}
+
+func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
+	if c.Args().Len() > 0 {
+		return nil, cmdline.Usagef("unexpected operand %q: input comes from stdin or -in FILE", c.Args().First())
+	}
+	if c.Bool("e") && c.Bool("d") {
+		return nil, cmdline.Usagef("cannot use -e and -d together")
+	}
+	cfg := &config{prog: prog, decrypt: decrypt && !c.Bool("e") || c.Bool("d")}
+	for _, n := range opensslenc.CipherNames() {
+		if !c.Bool(n) {
+			continue
+		}
+		ci, _ := opensslenc.LookupCipher(n)
+		if cfg.cipher != nil && cfg.cipher != ci {
+			return nil, cmdline.Usagef("cannot use -%s and -%s together", cfg.cipher.Name, n)
+		}
+		cfg.cipher = ci
+	}
+	cfg.base64 = c.Bool("a")
+	cfg.oneLine = c.Bool("A")
+	cfg.noSalt = c.Bool("nosalt")
+	cfg.noPad = c.Bool("nopad")
+	cfg.in, cfg.out, cfg.verbose = c.String("in"), c.String("out"), c.Bool("v")
+	switch {
+	case c.Bool("P"):
+		cfg.show = 2
+	case c.Bool("p"):
+		cfg.show = 1
+	}
+
+	cfg.kdf.PBKDF2 = c.Bool("pbkdf2") || c.IsSet("iter")
+	cfg.kdfSet = cfg.kdf.PBKDF2
+	if c.IsSet("iter") {
+		if c.Int("iter") <= 0 {
+			return nil, cmdline.Usagef("-iter %d: the iteration count must be a positive number", c.Int("iter"))
+		}
+		cfg.kdf.Iter = c.Int("iter")
+	}
+	if c.IsSet("md") {
+		if _, err := opensslenc.Digest(c.String("md")); err != nil {
+			return nil, cmdline.Usagef("-md: %v", err)
+		}
+		cfg.kdf.Digest = c.String("md")
+	}
+
+	// Options that only make sense for openssl's format need a cipher: without one ncenc
+	// writes nckit's format, and ncdec could not tell what the data is.
+	if cfg.cipher == nil {
+		for _, n := range []string{"nosalt", "S", "K", "iv", "nopad"} {
+			if c.IsSet(n) {
+				return nil, cmdline.Usagef("-%s needs an openssl cipher option such as -aes-256-cbc", n)
+			}
+		}
+		if !cfg.decrypt {
+			for _, n := range []string{"pbkdf2", "iter", "md", "A", "p", "P"} {
+				if c.IsSet(n) {
+					return nil, hinted{cmdline.Usagef("-%s applies to openssl's format: name a cipher such as -aes-256-cbc", n),
+						"without a cipher option ncenc writes nckit's own format"}
+				}
+			}
+		}
+	}
+	argon := c.IsSet("argon2-time") || c.IsSet("argon2-memory") || c.IsSet("argon2-threads")
+	if argon && (cfg.decrypt || cfg.cipher != nil) {
+		return nil, cmdline.Usagef("the -argon2 options apply to encryption in nckit's format only")
+	}
+	cfg.params = native.DefaultParams()
+	if c.IsSet("argon2-time") {
+		cfg.params.Time = uint32(min(c.Uint("argon2-time"), 1<<31))
+	}
+	if c.IsSet("argon2-memory") {
+		mib := c.Uint("argon2-memory")
+		if mib > 1<<21 {
+			return nil, cmdline.Usagef("-argon2-memory %d MiB is too large", mib)
+		}
+		cfg.params.MemoryKiB = uint32(mib) * 1024
+	}
+	if c.IsSet("argon2-threads") {
+		t := c.Uint("argon2-threads")
+		if t > 255 {
+			return nil, cmdline.Usagef("-argon2-threads %d is too large", t)
+		}
+		cfg.params.Threads = uint8(t)
+	}
+	if err := cfg.params.Check(); err != nil {
+		return nil, cmdline.Usagef("%v", err)
+	}
+
+	if cfg.cipher != nil {
+		var err error
+		if cfg.salt, err = cfg.hexOpt(c, "S", opensslenc.SaltLen); err != nil {
+			return nil, err
+		}
+		if cfg.key, err = cfg.hexOpt(c, "K", cfg.cipher.KeyLen); err != nil {
+			return nil, err
+		}
+		if cfg.iv, err = cfg.hexOpt(c, "iv", cfg.cipher.IVLen); err != nil {
+			return nil, err
+		}
+	}
+
+	cfg.pw = password.Options{
+		Pass: c.String("pass"), HasPass: c.IsSet("pass"),
+		K: c.String("k"), HasK: c.IsSet("k"),
+		KFile: c.String("kfile"), HasKFile: c.IsSet("kfile"),
+		Confirm: !cfg.decrypt,
+	}
+	explicit := cfg.pw.HasPass || cfg.pw.HasK || cfg.pw.HasKFile
+	// With -K and no password option there is nothing to ask for, as with openssl.
+	cfg.needPass = explicit || cfg.key == nil
+	if cfg.key == nil && cfg.iv != nil && !cfg.needPass {
+		return nil, cmdline.Usagef("-iv needs -K")
+	}
+	if cfg.cipher != nil && cfg.key != nil && !cfg.needPass && cfg.iv == nil && cfg.cipher.IVLen > 0 {
+		return nil, cmdline.Usagef("-K needs -iv for %s", cfg.cipher.Name)
+	}
+	dir := "encryption"
+	if cfg.decrypt {
+		dir = "decryption"
+	}
+	switch {
+	case cfg.cipher != nil:
+		cfg.pw.Prompt = fmt.Sprintf("enter %s %s password:", strings.ToUpper(cfg.cipher.Name), dir)
+	case cfg.decrypt:
+		cfg.pw.Prompt = "enter decryption password:"
+	default:
+		cfg.pw.Prompt = "enter nckit encryption password:"
+	}
+	if cfg.cipher != nil && !cfg.kdf.PBKDF2 && cfg.needPass {
+		cfg.warnings = append(cfg.warnings, "deprecated key derivation used (one round of EVP_BytesToKey); -pbkdf2 or -iter would be better")
+	}
+	return cfg, nil
+}
+
+func (cfg *config) hexOpt(c *cli.Context, name string, n int) ([]byte, error) {
+	if !c.IsSet(name) {
+		return nil, nil
+	}
+	b, warn, err := opensslenc.ParseHex(c.String(name), n)
+	if err != nil {
+		return nil, cmdline.Usagef("-%s: %v", name, err)
+	}
+	if warn != "" {
+		cfg.warnings = append(cfg.warnings, "-"+name+": "+warn)
+	}
+	return b, nil
+}
+
+// counter counts the bytes passing through for -v.
+type counter struct {
+	r io.Reader
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	for _, w := range cfg.warnings {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", cfg.prog, w)
+	}
+	if !cfg.decrypt && cfg.out == "" && !cfg.base64 && cfg.show != 2 && isTerminal(stdout) {
+		return hinted{errors.New("refusing to write binary ciphertext to a terminal"),
+			"use -a for text, or redirect the output to a file or a pipe"}
+	}
+
+	// -pass stdin and fd:0 take the first line of stdin; the rest is the data.
+	stdinBuf := bufio.NewReaderSize(stdin, bufSize)
+	cfg.pw.Stdin = stdinBuf
+	src := &counter{r: stdinBuf}
+	if cfg.in != "" {
+		f, err := os.Open(cfg.in)
+		if err != nil {
+			return fmt.Errorf("cannot open input: %w", err)
+		}
+		defer f.Close()
+		src.r = f
+	}
+	br := bufio.NewReaderSize(src, bufSize)
+
+	var pw []byte
+	if cfg.needPass {
+		if pw, err = password.Get(cfg.pw); err != nil {
+			return err
+		}
+	}
+
+	// Output: -out is replaced only on success.
+	dst := &counter{w: stdout}
+	var of *outFile
+	if cfg.out != "" && cfg.show != 2 {
+		if of, err = createOutput(cfg.out); err != nil {
+			return fmt.Errorf("cannot create output: %w", err)
+		}
+		dst.w = of
+		defer func() {
+			if err != nil {
+				of.abort()
+			} else if cerr := of.commit(); cerr != nil {
+				err = fmt.Errorf("cannot write output: %w", cerr)
+			}
+		}()
+	}
+	if cfg.verbose {
+		fmt.Fprintf(stderr, "bufsize=%d\n", bufSize)
+		defer func() {
+			fmt.Fprintf(stderr, "bytes read   : %8d\n", src.n)
+			fmt.Fprintf(stderr, "bytes written: %8d\n", dst.n)
+		}()
+	}
+	// The key lines of -p go to stdout, mixed into the data when that goes there too.
+	keysTo := stdout
+	if cfg.decrypt {
+		if of == nil {
+			keysTo = dst
+		}
+		return cfg.decryptAll(br, dst, keysTo, pw)
+	}
+	if cfg.cipher == nil {
+		return cfg.encryptNative(br, dst, pw)
+	}
+	bw := bufio.NewWriterSize(dst, bufSize)
+	if of == nil {
+		keysTo = bw
+	}
+	o := cfg.opensslOptions(pw, keysTo)
+	if err := opensslenc.Encrypt(bw, br, o); err != nil {
+		_ = bw.Flush()
+		return encryptErr(err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write error: %w", err)
+	}
+	return nil
+}
+
+func encryptErr(err error) error {
+	if errors.Is(err, opensslenc.ErrNoPad) {
+		return fmt.Errorf("-nopad: %w", err)
+	}
+	return err
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func (cfg *config) opensslOptions(pw []byte, keysTo io.Writer) *opensslenc.Options {
+	o := &opensslenc.Options{
+		Cipher:   cfg.cipher,
+		KDF:      cfg.kdf,
+		Password: pw,
+		Key:      cfg.key,
+		IV:       cfg.iv,
+		Salt:     cfg.salt,
+		NoSalt:   cfg.noSalt,
+		NoPad:    cfg.noPad,
+		Base64:   cfg.base64,
+		OneLine:  cfg.oneLine,
+		Split:    true,
+	}
+	if cfg.show > 0 {
+		o.ShowKeys = func(k opensslenc.Keys) error {
+			if _, err := k.WriteTo(keysTo); err != nil {
+				return err
+			}
+			if cfg.show == 2 {
+				return opensslenc.ErrStop
+			}
+			return nil
+		}
+	}
+	return o
+}
+
+// encryptNative writes nckit's format, sealing whatever each read of the input returns at
+// once, so that a line typed into a pipe leaves immediately.
+func (cfg *config) encryptNative(in io.Reader, dst io.Writer, pw []byte) error {
+	w, err := native.NewWriter(dst, pw, cfg.params, cfg.base64)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, bufSize)
+	for {
+		n, rerr := in.Read(buf)
+		if n > 0 {
+			if _, err := w.Write(buf[:n]); err != nil {
+				return fmt.Errorf("write error: %w", err)
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return fmt.Errorf("read error: %w", rerr)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("write error: %w", err)
+	}
+	return nil
+}
+
+var (
+	errEmpty = errors.New("no input")
+	// errUnknown: input that is neither format.
+	errUnknown = errors.New("unrecognized input")
+)
+
+// defaultCipher is what an openssl message is read with when no cipher is named: the
+// tutorial's -aes-256-cbc -pbkdf2 (sha256, 10000 rounds unless -md/-iter say otherwise).
+var defaultCipher, _ = opensslenc.LookupCipher("aes-256-cbc")
+
+const peekLen = max(native.PrefixLen, len(opensslenc.SaltedBase64), len(opensslenc.Magic))
+
+// decryptAll decrypts message after message until EOF, each in the format it shows, and
+// writes each message's plaintext as soon as that message is complete.
+func (cfg *config) decryptAll(br *bufio.Reader, dst io.Writer, keysTo io.Writer, pw []byte) error {
+	// A headerless openssl message has nothing to recognise it by: it runs to EOF.
+	headerless := cfg.cipher != nil && (cfg.noSalt || cfg.salt != nil || cfg.key != nil && pw == nil)
+	for n := 1; ; n++ {
+		if !(cfg.cipher != nil && !cfg.base64 && n == 1) {
+			// White space between text messages (and before the first) is no message.
+			if err := skipSpace(br); err != nil {
+				return err
+			}
+		}
+		prefix, err := br.Peek(peekLen)
+		if len(prefix) == 0 {
+			switch {
+			case err != nil && err != io.EOF:
+				return fmt.Errorf("read error: %w", err)
+			case n == 1:
+				return fmt.Errorf("%w: expected encrypted data", errEmpty)
+			}
+			return nil
+		}
+		err = cfg.decryptOne(br, dst, keysTo, pw, prefix, n, headerless)
+		if err != nil {
+			if n > 1 {
+				return fmt.Errorf("message %d: %w", n, err)
+			}
+			return err
+		}
+		if cfg.show == 2 || headerless {
+			return nil
+		}
+	}
+}
+
+func (cfg *config) decryptOne(br *bufio.Reader, dst, keysTo io.Writer, pw, prefix []byte, n int, headerless bool) error {
+	isB64 := bytes.HasPrefix(prefix, []byte(opensslenc.SaltedBase64))
+	isBin := bytes.HasPrefix(prefix, []byte(opensslenc.Magic))
+	isNative := native.IsStart(prefix)
+	if cfg.cipher == nil {
+		switch {
+		case isNative:
+			return native.DecryptStream(br, dst, pw)
+		case isB64 || isBin:
+			o := cfg.opensslOptions(pw, keysTo)
+			o.Cipher = defaultCipher
+			o.KDF.PBKDF2 = true
+			o.Base64 = isB64
+			return opensslenc.Decrypt(br, dst, o)
+		case n == 1:
+			return hinted{fmt.Errorf("%w: neither nckit's format nor openssl enc's", errUnknown),
+				"openssl messages start with \"Salted__\" (or U2FsdGVkX1 in base64); for -nosalt, -S or -K name the cipher"}
+		default:
+			return fmt.Errorf("%w after the previous message", errUnknown)
+		}
+	}
+	if n > 1 && !(cfg.base64 && isB64 || !cfg.base64 && isBin) {
+		return fmt.Errorf("%w after the previous message", errUnknown)
+	}
+	err := opensslenc.Decrypt(br, dst, cfg.opensslOptions(pw, keysTo))
+	if err != nil && isNative && !headerless {
+		return hinted{err, "the input is in nckit's own format: leave out the openssl cipher options"}
+	}
+	return err
+}
+
+func skipSpace(br *bufio.Reader) error {
+	for {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read error: %w", err)
+		}
+		switch c {
+		case ' ', '\t', '\r', '\n', '\f', '\v':
+			continue
+		}
+		return br.UnreadByte()
+	}
+}
