@@ -417,10 +417,11 @@ func (r *report) transferTables(w io.Writer) {
 	fmt.Fprintf(w, "exited and the receiver's output, checked by length and CRC-32C, is complete; KDFs and process\n")
 	fmt.Fprintf(w, "start included. Speed-up = openssl + nc (binary) time / this time; vs nc = this time / nc time.\n")
 	fmt.Fprintf(w, "Streaming MiB/s leaves out the fixed cost (process start, KDFs, connection): the extra bytes over\n")
-	fmt.Fprintf(w, "the smallest size divided by the extra time.\n\n")
+	fmt.Fprintf(w, "the smallest size divided by the extra time. Other load: CPUs kept busy by other work on the\n")
+	fmt.Fprintf(w, "machine during the run (median), from /proc/stat minus the contenders' and the harness's CPU time.\n\n")
 	small, _, _ := r.rssSizes()
 	for _, s := range r.specs {
-		fmt.Fprintf(w, "#### %s\n\n| contender | median s | MiB/s | streaming MiB/s | speed-up vs openssl + nc | time vs nc | runs ok |\n|---|---:|---:|---:|---:|---:|---:|\n", sizeLabel(s.size))
+		fmt.Fprintf(w, "#### %s\n\n| contender | median s | MiB/s | streaming MiB/s | speed-up vs openssl + nc | time vs nc | other load | runs ok |\n|---|---:|---:|---:|---:|---:|---:|---:|\n", sizeLabel(s.size))
 		tOssl, okOssl := r.medianTransfer(s.size, "ossl")
 		tNc, okNc := r.medianTransfer(s.size, "nc")
 		for _, c := range r.contenderOrder() {
@@ -431,7 +432,7 @@ func (r *report) transferTables(w io.Writer) {
 			ds, fails, last := okDurations(rs)
 			r.failures += fails
 			if len(ds) == 0 {
-				fmt.Fprintf(w, "| %s | failed | | | | | 0/%d: %s |\n", c.label, len(rs), mdEscape(last))
+				fmt.Fprintf(w, "| %s | failed | | | | | | 0/%d: %s |\n", c.label, len(rs), mdEscape(last))
 				continue
 			}
 			t := median(ds)
@@ -450,8 +451,14 @@ func (r *report) transferTables(w io.Writer) {
 			if t0, ok := r.medianTransfer(small, c.key); ok && s.size > small && t > t0 {
 				stream = fmt.Sprintf("%.0f", float64(s.size-small)/(1<<20)/(t-t0).Seconds())
 			}
-			fmt.Fprintf(w, "| %s | %.3f | %.0f | %s | %s | %s | %s |\n", c.label, t.Seconds(),
-				float64(s.size)/(1<<20)/t.Seconds(), stream, up, vsNc, note)
+			var loads []float64
+			for _, rr := range rs {
+				if rr.err == nil {
+					loads = append(loads, rr.foreign)
+				}
+			}
+			fmt.Fprintf(w, "| %s | %.3f | %.0f | %s | %s | %s | %.2f | %s |\n", c.label, t.Seconds(),
+				float64(s.size)/(1<<20)/t.Seconds(), stream, up, vsNc, medianF(loads), note)
 		}
 		fmt.Fprintln(w)
 	}

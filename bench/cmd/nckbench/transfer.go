@@ -39,6 +39,9 @@ func transferContenders(b bins) []contender {
 		{key: "nc", label: "nc (plaintext ceiling)",
 			recv: [][]string{ncListen},
 			send: func(p string) [][]string { return [][]string{ncSend(p)} }},
+		{key: "nk-plain", label: "ncc -> ncl, plaintext (nckit's transport alone)", nckit: true,
+			recv: [][]string{nclListen},
+			send: func(p string) [][]string { return [][]string{nccSend(p)} }},
 		{key: "ossl", label: "openssl + nc, binary",
 			recv: [][]string{ncListen, osslDec},
 			send: func(p string) [][]string { return [][]string{osslEnc, ncSend(p)} }},
@@ -110,9 +113,10 @@ type procStat struct {
 }
 
 type runResult struct {
-	dur   time.Duration
-	err   error
-	procs []procStat
+	dur     time.Duration
+	err     error
+	procs   []procStat
+	foreign float64 // CPUs kept busy by other work during the run
 }
 
 // sink reads a pipeline's output, counting bytes and computing CRC-32C. CRC-32C runs at
@@ -171,6 +175,7 @@ func runTransfer(c contender, f *inputFile, timeout time.Duration) runResult {
 	sunk := make(chan sink, 1)
 	go func() { sunk <- drain(outR) }()
 
+	cpu0 := snapshotCPU()
 	start := time.Now()
 	deadline := start.Add(timeout)
 	send, err := startPipeline(c.send(port), in, devNull, nil)
@@ -191,16 +196,20 @@ func runTransfer(c contender, f *inputFile, timeout time.Duration) runResult {
 		s.err = errors.New("receiver output never reached EOF")
 	}
 	dur := time.Since(start)
+	cpu1 := snapshotCPU()
 	res := runResult{dur: dur}
+	var used time.Duration
 	for _, x := range []struct {
 		role string
 		pl   *pipeline
 	}{{"send", send}, {"recv", recv}} {
 		for _, p := range x.pl.procs {
 			u, sy := p.cpu()
+			used += u + sy
 			res.procs = append(res.procs, procStat{role: x.role, name: baseName(p.name), rssKiB: p.maxRSSKiB(), user: u, sys: sy})
 		}
 	}
+	res.foreign = foreignCores(cpu0, cpu1, used, dur)
 	switch {
 	case serr != nil:
 		res.err = fmt.Errorf("sender: %w", serr)
