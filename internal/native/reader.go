@@ -68,6 +68,12 @@ func decrypt(r *bufio.Reader, dst io.Writer, password []byte, label string, perK
 		}
 		return ErrWrongPassword
 	}
+	return s.decode(src, dst)
+}
+
+// decode opens src's records with s, writing each DATA record's plaintext once it
+// authenticates, until the END record.
+func (s *schedule) decode(src source, dst io.Writer) error {
 	var total uint64
 	for n := uint64(1); ; n++ {
 		rec, partial, err := src.record(n)
