@@ -655,3 +655,19 @@ func TestWriteErrors(t *testing.T) {
 		t.Fatalf("dst failure: %v", err)
 	}
 }
+
+// TestReadErrors: an input failure is reported as such, not as a format error.
+func TestReadErrors(t *testing.T) {
+	ct := seal(t, pattern(3*RecordSize), 0, false)
+	boom := errors.New("boom")
+	for name, r := range map[string]io.Reader{
+		"at once":      iotest.ErrReader(boom),
+		"after header": io.MultiReader(bytes.NewReader(ct[:HeaderLen+5]), iotest.ErrReader(boom)),
+		"armored":      io.MultiReader(bytes.NewReader(seal(t, pattern(100), 0, true)[:90]), iotest.ErrReader(boom)),
+	} {
+		_, err := open(r, password)
+		if !errors.Is(err, boom) || sentinel(err) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

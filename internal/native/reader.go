@@ -37,9 +37,11 @@ type source interface {
 }
 
 func decrypt(r *bufio.Reader, dst io.Writer, password []byte, label string, perKey uint64) error {
-	prefix, _ := r.Peek(PrefixLen)
+	prefix, perr := r.Peek(PrefixLen)
 	var src source
 	switch {
+	case len(prefix) == 0 && perr != nil && !errors.Is(perr, io.EOF):
+		return fmt.Errorf("reading input: %w", perr)
 	case len(prefix) == 0:
 		return fmt.Errorf("%w: empty input", ErrTruncated)
 	case bytes.HasPrefix(prefix, []byte(binaryMagicStr)):
