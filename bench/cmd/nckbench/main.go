@@ -118,7 +118,14 @@ func run() int {
 	out := flag.String("out", "docs/BENCHMARKS.md", "markdown file to write the tables into")
 	only := flag.String("only", "transfer,messages,latency", "sections to run")
 	kdfMiB := flag.Int("kdf-mib", 0, "Argon2id memory of ncenc's default in MiB (0: read it from a native header)")
+	flag.IntVar(&pipeSize, "pipe-size", 0, "experiment: capacity of the pipes between filters (F_SETPIPE_SZ), 0 = default 64 KiB")
+	keys := flag.String("contenders", "", "experiment: only these transfer/latency/message contenders (comma-separated keys)")
 	flag.Parse()
+	for _, k := range strings.Split(*keys, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			onlyKeys[k] = true
+		}
+	}
 
 	specs, err := parseSizes(*sizes)
 	if err != nil {
@@ -191,6 +198,11 @@ func run() int {
 	return 0
 }
 
+// onlyKeys, when not empty, restricts every section to these contender keys.
+var onlyKeys = map[string]bool{}
+
+func selected(key string) bool { return len(onlyKeys) == 0 || onlyKeys[key] }
+
 func logf(format string, a ...any) {
 	fmt.Fprintf(os.Stderr, "nckbench: "+format+"\n", a...)
 }
@@ -214,7 +226,7 @@ func benchTransfer(b bins, specs []sizeSpec, tmp string) map[transferKey][]runRe
 	res := map[transferKey][]runResult{}
 	var cs []contender
 	for _, c := range transferContenders(b) {
-		if !c.nckit || b.ok {
+		if (!c.nckit || b.ok) && selected(c.key) {
 			cs = append(cs, c)
 		}
 	}
@@ -255,7 +267,7 @@ func benchMessages(b bins, n, rounds int) map[string][]msgResult {
 	res := map[string][]msgResult{}
 	var cs []msgContender
 	for _, c := range messageContenders(b) {
-		if !c.nckit || b.ok {
+		if (!c.nckit || b.ok) && selected(c.key) {
 			cs = append(cs, c)
 		}
 	}
@@ -276,7 +288,7 @@ func benchMessages(b bins, n, rounds int) map[string][]msgResult {
 func benchLatency(b bins, n int) map[string]latResult {
 	res := map[string]latResult{}
 	for _, c := range latencyContenders(b) {
-		if c.nckit && !b.ok {
+		if (c.nckit && !b.ok) || !selected(c.key) {
 			continue
 		}
 		lr := runLatency(c, n, 3*time.Second, 120*time.Second)

@@ -49,9 +49,10 @@ type proc struct {
 // carries the parent's RSS high-water mark across exec into the child's ru_maxrss, so
 // every child would appear at least as big as the harness. GNU time forks a 1 MiB process.
 var (
-	timeBin string
-	statDir string
-	statSeq int
+	pipeSize int // -pipe-size: capacity of the pipes between stages, 0 for the default
+	timeBin  string
+	statDir  string
+	statSeq  int
 )
 
 // collect fills in RSS and CPU after the process exited.
@@ -124,6 +125,11 @@ func startPipeline(stages [][]string, stdin, stdout *os.File, watch func(string)
 			if err != nil {
 				pl.kill()
 				return nil, err
+			}
+			if pipeSize > 0 {
+				// F_SETPIPE_SZ: an experiment knob (-pipe-size), to see what bigger pipes
+				// between the filters would buy.
+				_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, w.Fd(), 1031, uintptr(pipeSize))
 			}
 			out, nextIn = w, r
 			toClose = append(toClose, r, w)

@@ -418,10 +418,12 @@ func (r *report) transferTables(w io.Writer) {
 	fmt.Fprintf(w, "start included. Speed-up = openssl + nc (binary) time / this time; vs nc = this time / nc time.\n")
 	fmt.Fprintf(w, "Streaming MiB/s leaves out the fixed cost (process start, KDFs, connection): the extra bytes over\n")
 	fmt.Fprintf(w, "the smallest size divided by the extra time. Other load: CPUs kept busy by other work on the\n")
-	fmt.Fprintf(w, "machine during the run (median), from /proc/stat minus the contenders' and the harness's CPU time.\n\n")
+	fmt.Fprintf(w, "machine during the run (median), from /proc/stat minus the contenders' and the harness's CPU time.\n")
+	fmt.Fprintf(w, "CPU s: user + system time of all the contender's processes (median): with two cores, a pipeline\n")
+	fmt.Fprintf(w, "cannot finish faster than half of it. Best s: the fastest round, the least disturbed by other work.\n\n")
 	small, _, _ := r.rssSizes()
 	for _, s := range r.specs {
-		fmt.Fprintf(w, "#### %s\n\n| contender | median s | MiB/s | streaming MiB/s | speed-up vs openssl + nc | time vs nc | other load | runs ok |\n|---|---:|---:|---:|---:|---:|---:|---:|\n", sizeLabel(s.size))
+		fmt.Fprintf(w, "#### %s\n\n| contender | median s | best s | MiB/s | streaming MiB/s | speed-up vs openssl + nc | time vs nc | CPU s | other load | runs ok |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", sizeLabel(s.size))
 		tOssl, okOssl := r.medianTransfer(s.size, "ossl")
 		tNc, okNc := r.medianTransfer(s.size, "nc")
 		for _, c := range r.contenderOrder() {
@@ -432,7 +434,7 @@ func (r *report) transferTables(w io.Writer) {
 			ds, fails, last := okDurations(rs)
 			r.failures += fails
 			if len(ds) == 0 {
-				fmt.Fprintf(w, "| %s | failed | | | | | | 0/%d: %s |\n", c.label, len(rs), mdEscape(last))
+				fmt.Fprintf(w, "| %s | failed | | | | | | | | 0/%d: %s |\n", c.label, len(rs), mdEscape(last))
 				continue
 			}
 			t := median(ds)
@@ -452,13 +454,19 @@ func (r *report) transferTables(w io.Writer) {
 				stream = fmt.Sprintf("%.0f", float64(s.size-small)/(1<<20)/(t-t0).Seconds())
 			}
 			var loads []float64
+			var cpus []time.Duration
 			for _, rr := range rs {
 				if rr.err == nil {
 					loads = append(loads, rr.foreign)
+					var c time.Duration
+					for _, p := range rr.procs {
+						c += p.user + p.sys
+					}
+					cpus = append(cpus, c)
 				}
 			}
-			fmt.Fprintf(w, "| %s | %.3f | %.0f | %s | %s | %s | %.2f | %s |\n", c.label, t.Seconds(),
-				float64(s.size)/(1<<20)/t.Seconds(), stream, up, vsNc, medianF(loads), note)
+			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.0f | %s | %s | %s | %.2f | %.2f | %s |\n", c.label, t.Seconds(), slices.Min(ds).Seconds(),
+				float64(s.size)/(1<<20)/t.Seconds(), stream, up, vsNc, median(cpus).Seconds(), medianF(loads), note)
 		}
 		fmt.Fprintln(w)
 	}
