@@ -198,3 +198,41 @@ func FuzzArmor(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRoundTrip encrypts arbitrary data in writes of an arbitrary size, binary or armored,
+// and checks the round trip and that cutting the stream anywhere is detected after at most a
+// prefix of the data.
+func FuzzRoundTrip(f *testing.F) {
+	f.Add([]byte("hi\n"), uint16(0), false, uint16(10))
+	f.Add(pattern(RecordSize+1), uint16(RecordSize-1), true, uint16(500))
+	f.Fuzz(func(t *testing.T, data []byte, split uint16, armor bool, cut uint16) {
+		var buf bytes.Buffer
+		w, err := newWriter(&buf, password, cheap, armor, "", bytes.NewReader(make([]byte, SaltLen)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := data; len(p) > 0; {
+			n := min(len(p), int(split)+1)
+			if _, err := w.Write(p[:n]); err != nil {
+				t.Fatal(err)
+			}
+			p = p[n:]
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		ct := buf.Bytes()
+		got, err := open(bytes.NewReader(ct), password)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("round trip: %v", err)
+		}
+		n := int(cut) % len(ct)
+		if armor && n == len(ct)-1 {
+			return // the END line without its newline is complete
+		}
+		got, err = open(bytes.NewReader(ct[:n]), password)
+		if err == nil || !bytes.HasPrefix(data, got) {
+			t.Fatalf("cut at %d of %d: %v", n, len(ct), err)
+		}
+	})
+}
