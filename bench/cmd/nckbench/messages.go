@@ -51,17 +51,22 @@ func messageContenders(b bins) []msgContender {
 			send: func(port string) [][]string {
 				return [][]string{{b.ncenc, "-aes-256-cbc", "-salt", "-a", "-pbkdf2", "-pass", password}, nccSend(port)}
 			}},
-		{key: "native", label: "nckit native, default Argon2id (`ncl -k --each ncdec`)", nckit: true,
+		{key: "native", label: "nckit native -a, default Argon2id (`ncl -k --each ncdec`)", nckit: true,
 			recv: each("-pass " + password),
 			send: func(port string) [][]string {
 				return [][]string{{b.ncenc, "-a", "-pass", password}, nccSend(port)}
 			}},
-		{key: "native-cheap", label: "nckit native, Argon2id t=1 m=8 MiB p=1 (`ncl -k --each ncdec`)", nckit: true,
+		{key: "native-bin", label: "nckit native binary, default Argon2id (`ncl -k --each ncdec`)", nckit: true,
+			recv: each("-pass " + password),
+			send: func(port string) [][]string {
+				return [][]string{{b.ncenc, "-pass", password}, nccSend(port)}
+			}},
+		{key: "native-cheap", label: "nckit native -a, Argon2id t=1 m=8 MiB p=1 (`ncl -k --each ncdec`)", nckit: true,
 			recv: each("-pass " + password),
 			send: func(port string) [][]string {
 				return [][]string{with(with([]string{b.ncenc, "-a"}, cheapArgon2...), "-pass", password), nccSend(port)}
 			}},
-		{key: "native-1dec", label: "nckit native, default Argon2id, one decoder (`ncl -k | ncdec`)", nckit: true,
+		{key: "native-1dec", label: "nckit native -a, default Argon2id, one decoder (`ncl -k | ncdec`)", nckit: true,
 			recv: func(string) [][]string {
 				return [][]string{{b.ncl, "-v", "-k", "127.0.0.1", "0"}, {b.ncdec, "-pass", password}}
 			},
