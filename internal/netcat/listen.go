@@ -8,6 +8,8 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/nckit/nckit/internal/cmdline"
@@ -64,7 +66,12 @@ func listen(args []string, stdin io.Reader, stdout, stderr io.Writer, signals bo
 		Name:                  "ncl",
 		Flags:                 flags,
 		CustomAppHelpTemplate: listenUsage,
+		HideHelp:              true, // our own -h: urfave's shared help flag races between in-process runs
 		Action: func(c *cli.Context) error {
+			if c.Bool("h") {
+				_, _ = io.WriteString(stderr, listenUsage)
+				return nil
+			}
 			cfg, err := parseListen(c)
 			if err != nil {
 				return err
@@ -211,7 +218,7 @@ func openListener(cfg *config) (net.Listener, error) {
 }
 
 // checkSocketPath refuses to replace a live unix socket or any other file. A socket file
-// that nobody listens on any more (its listener died) is removed, as nc would.
+// that nobody listens on any more (its listener died) is removed, so ncl can listen.
 func checkSocketPath(path string) error {
 	fi, err := os.Lstat(path)
 	if err != nil {
@@ -220,18 +227,46 @@ func checkSocketPath(path string) error {
 	if fi.Mode()&os.ModeSocket == 0 {
 		return fmt.Errorf("listen on %s: file exists and is not a socket", path)
 	}
-	c, err := net.Dial("unix", path)
-	if err == nil {
-		c.Close()
+	if listening(path) {
 		return fmt.Errorf("listen on %s: address already in use", path)
-	}
-	if !errors.Is(err, syscall.ECONNREFUSED) {
-		return fmt.Errorf("listen on %s: %s", path, cause(err))
 	}
 	if err := os.Remove(path); err != nil {
 		return fmt.Errorf("listen on %s: remove stale socket: %s", path, cause(err))
 	}
 	return nil
+}
+
+// listening reports whether a process listens on the unix socket at path. It looks in
+// /proc/net/unix rather than connecting: a test connection would be taken by a listener
+// like ncl as its one connection. Only for a socket bound under a relative name, which
+// /proc cannot place, does it fall back to connecting.
+func listening(path string) bool {
+	probe := func() bool {
+		c, err := net.Dial("unix", path)
+		if err == nil {
+			c.Close()
+		}
+		return !errors.Is(err, syscall.ECONNREFUSED)
+	}
+	table, err := os.ReadFile("/proc/net/unix")
+	if err != nil {
+		return probe()
+	}
+	abs, _ := filepath.Abs(path)
+	for _, line := range strings.Split(string(table), "\n")[1:] {
+		// Num RefCount Protocol Flags Type St Inode Path; Flags 00010000 = listening
+		f := strings.Fields(line)
+		if len(f) < 8 || f[3] != "00010000" {
+			continue
+		}
+		switch p := f[7]; {
+		case p == abs || p == path:
+			return true
+		case !filepath.IsAbs(p) && filepath.Base(p) == filepath.Base(path):
+			return probe()
+		}
+	}
+	return false
 }
 
 // removeOnSignal removes the unix socket file when ncl is interrupted or terminated, then

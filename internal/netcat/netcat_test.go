@@ -1,0 +1,328 @@
+package netcat
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// watched is a writer whose content can be waited on (for ncl's -v lines).
+type watched struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{}
+}
+
+func newWatched() *watched { return &watched{written: make(chan struct{}, 1)} }
+
+func (w *watched) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case w.written <- struct{}{}:
+	default:
+	}
+	return w.buf.Write(p)
+}
+
+func (w *watched) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// waitFor waits until the content matches re and returns the first submatch.
+func (w *watched) waitFor(t *testing.T, re string) string {
+	t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.After(10 * time.Second)
+	for {
+		if m := rx.FindStringSubmatch(w.String()); m != nil {
+			return m[len(m)-1]
+		}
+		select {
+		case <-w.written:
+		case <-deadline:
+			t.Fatalf("no %q in %q", re, w.String())
+		}
+	}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// startListen runs ncl in-process and returns its announced address and its result.
+func startListen(t *testing.T, stdin io.Reader, args ...string) (addr string, done <-chan result) {
+	t.Helper()
+	addr, done, _ = startListenOut(t, stdin, args...)
+	return addr, done
+}
+
+// startListenOut is startListen that also gives ncl's stdout while it runs.
+func startListenOut(t *testing.T, stdin io.Reader, args ...string) (string, <-chan result, *watched) {
+	t.Helper()
+	ch := make(chan result, 1)
+	stdout, stderr := newWatched(), newWatched()
+	go func() {
+		code := Listen(append([]string{"ncl", "-v"}, args...), stdin, stdout, stderr)
+		ch <- result{code, stdout.String(), stderr.String()}
+	}()
+	return stderr.waitFor(t, `listening on (\S+)`), ch, stdout
+}
+
+func runNcc(stdin string, args ...string) result {
+	var stdout, stderr bytes.Buffer
+	code := Connect(append([]string{"ncc"}, args...), strings.NewReader(stdin), &stdout, &stderr)
+	return result{code, stdout.String(), stderr.String()}
+}
+
+func hostPort(t *testing.T, addr string) (string, string) {
+	h, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, p
+}
+
+func get(t *testing.T, done <-chan result) result {
+	t.Helper()
+	select {
+	case r := <-done:
+		return r
+	case <-time.After(10 * time.Second):
+		t.Fatal("ncl did not end")
+		return result{}
+	}
+}
+
+// TestUsage: every bad command line gets one line and exit status 2, before any I/O.
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		run    func([]string, io.Reader, io.Writer, io.Writer) int
+		args   []string
+		stderr string
+	}{
+		{Listen, []string{"ncl"}, "ncl: missing port\n"},
+		{Listen, []string{"ncl", "1", "2", "3"}, "ncl: extra operand \"3\"\n"},
+		{Listen, []string{"ncl", "99999"}, "ncl: invalid port \"99999\": out of range 0-65535\n"},
+		{Listen, []string{"ncl", "65536"}, "ncl: invalid port \"65536\": out of range 0-65535\n"},
+		{Listen, []string{"ncl", "abc"}, "ncl: invalid port \"abc\": not a number\n"},
+		{Listen, []string{"ncl", "--", "-1"}, "ncl: invalid port \"-1\": out of range 0-65535\n"},
+		{Listen, []string{"ncl", "-p", "-5"}, "ncl: invalid port \"-5\": out of range 0-65535\n"},
+		{Listen, []string{"ncl", "-x", "1"}, "ncl: unknown flag -x\n"},
+		{Listen, []string{"ncl", "-p", "5", "6"}, "ncl: extra operand \"6\" (the port is given with -p)\n"},
+		{Listen, []string{"ncl", "-s", "::1", "::1", "5"}, "ncl: cannot use -s with an address operand\n"},
+		{Listen, []string{"ncl", "-46", "5"}, "ncl: cannot use -4 with -6\n"},
+		{Listen, []string{"ncl", "-uU", "p"}, "ncl: cannot use -U with -u\n"},
+		{Listen, []string{"ncl", "-U"}, "ncl: missing socket path\n"},
+		{Listen, []string{"ncl", "-ku", "5"}, "ncl: cannot use -k with -u\n"},
+		{Listen, []string{"ncl", "-w", "0", "5"}, "ncl: invalid -w value \"0\": must be positive\n"},
+		{Listen, []string{"ncl", "-q", "x", "5"}, "ncl: invalid -q value \"x\": not a number of seconds\n"},
+		{Listen, []string{"ncl", "-n", "localhost", "5"}, "ncl: -n: address \"localhost\" is not numeric\n"},
+		{Listen, []string{"ncl", "--each", "", "5"}, "ncl: --each needs a command\n"},
+		{Listen, []string{"ncl", "-p"}, "ncl: flag -p needs a value\n"},
+		{Connect, []string{"ncc"}, "ncc: missing host and port\n"},
+		{Connect, []string{"ncc", "h"}, "ncc: missing port\n"},
+		{Connect, []string{"ncc", "h", "1", "x"}, "ncc: extra operand \"x\"\n"},
+		{Connect, []string{"ncc", "h", "0"}, "ncc: invalid port \"0\": out of range 1-65535\n"},
+		{Connect, []string{"ncc", "h", "http"}, "ncc: invalid port \"http\": not a number\n"},
+		{Connect, []string{"ncc", "-l", "1"}, "ncc: unknown flag -l\n"},
+		{Connect, []string{"ncc", "-zu", "h", "1"}, "ncc: cannot use -z with -u\n"},
+		{Connect, []string{"ncc", "-n", "localhost", "1"}, "ncc: -n: host \"localhost\" is not numeric\n"},
+		{Connect, []string{"ncc", "--retry", "-1", "h", "1"}, "ncc: invalid --retry value \"-1\": must be positive\n"},
+		{Connect, []string{"ncc", "-U", "a", "b"}, "ncc: extra operand \"b\"\n"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := tt.run(tt.args, strings.NewReader(""), &stdout, &stderr)
+		if code != 2 || stderr.String() != tt.stderr || stdout.Len() != 0 {
+			t.Errorf("%q: code %d, stderr %q, stdout %q; want 2, %q", tt.args, code, stderr.String(), stdout.String(), tt.stderr)
+		}
+	}
+}
+
+// TestHelp: help goes to stderr (stdout is payload) and exits 0.
+func TestHelp(t *testing.T) {
+	for _, run := range []func([]string, io.Reader, io.Writer, io.Writer) int{Listen, Connect} {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"prog", "-h"}, nil, &stdout, &stderr); code != 0 || stdout.Len() != 0 || !strings.HasPrefix(stderr.String(), "usage: ") {
+			t.Errorf("-h: code %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+		}
+	}
+}
+
+// TestTransfer: text both ways, with nc's end-of-stream rules: ncc -N sends its FIN after
+// stdin, ncl ends at that FIN, ncc ends when ncl closed.
+func TestTransfer(t *testing.T) {
+	addr, done := startListen(t, strings.NewReader("from ncl\n"), "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	c := runNcc("from ncc\n", "-N", h, p)
+	l := get(t, done)
+	if c.code != 0 || c.stdout != "from ncl\n" || c.stderr != "" {
+		t.Errorf("ncc: %+v", c)
+	}
+	if l.code != 0 || l.stdout != "from ncc\n" || !strings.Contains(l.stderr, "connection from 127.0.0.1:") {
+		t.Errorf("ncl: %+v", l)
+	}
+}
+
+// TestFlagAfterOperands: `ncc host port -N` means -N, as with nc.
+func TestFlagAfterOperands(t *testing.T) {
+	addr, done := startListen(t, strings.NewReader(""), "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	if c := runNcc("x", h, p, "-N"); c.code != 0 {
+		t.Errorf("ncc: %+v", c)
+	}
+	if l := get(t, done); l.code != 0 || l.stdout != "x" {
+		t.Errorf("ncl: %+v", l)
+	}
+}
+
+func TestRefusedAndRetry(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, p := hostPort(t, ln.Addr().String())
+	ln.Close()
+	c := runNcc("", "127.0.0.1", p)
+	if c.code != 1 || c.stderr != "ncc: connect to 127.0.0.1:"+p+": connection refused\n" {
+		t.Errorf("refused: %+v", c)
+	}
+	if c := runNcc("", "-z", "127.0.0.1", p); c.code != 1 || c.stderr != "" {
+		t.Errorf("-z refused: %+v", c)
+	}
+
+	// --retry: the sender starts before its receiver and loses nothing.
+	sent := make(chan result, 1)
+	go func() { sent <- runNcc("early\n", "-N", "--retry", "10", "127.0.0.1", p) }()
+	_, done := startListen(t, strings.NewReader(""), "127.0.0.1", p)
+	if c := <-sent; c.code != 0 {
+		t.Errorf("--retry: %+v", c)
+	}
+	if l := get(t, done); l.stdout != "early\n" {
+		t.Errorf("--retry: ncl got %+v", l)
+	}
+}
+
+func TestAddressInUse(t *testing.T) {
+	addr, done := startListen(t, strings.NewReader(""), "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	var stderr bytes.Buffer
+	code := Listen([]string{"ncl", h, p}, strings.NewReader(""), io.Discard, &stderr)
+	if code != 1 || stderr.String() != "ncl: listen on "+addr+": address already in use\n" {
+		t.Errorf("second listener: %d %q", code, stderr.String())
+	}
+	runNcc("", "-N", h, p)
+	get(t, done)
+}
+
+// TestKeep: ncl -k serves connections one after another, each one's bytes whole.
+func TestKeep(t *testing.T) {
+	addr, done, stdout := startListenOut(t, strings.NewReader(""), "-k", "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	var want strings.Builder
+	for i := range 20 {
+		msg := strings.Repeat(string(rune('a'+i)), 1000) + "\n"
+		want.WriteString(msg)
+		if c := runNcc(msg, "-N", h, p); c.code != 0 {
+			t.Fatalf("connection %d: %+v", i, c)
+		}
+	}
+	// Connections are served in turn: once the next one is served, the previous one's
+	// bytes are all out.
+	runNcc("", "-N", h, p)
+	if got := stdout.String(); got != want.String() {
+		t.Errorf("ncl -k wrote %d bytes, want %d in order", len(got), want.Len())
+	}
+	select {
+	case r := <-done:
+		t.Fatalf("ncl -k ended: %+v", r)
+	default:
+	}
+}
+
+// TestEach: --each runs the command per connection with the peer's bytes and NCL_PEER,
+// and the sender's ncc -N returns 0 only when the command succeeded.
+func TestEach(t *testing.T) {
+	addr, done := startListen(t, nil, "--each", `tr a-z A-Z; echo " $NCL_PEER" | sed "s/:[0-9]*$//"`, "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	if c := runNcc("hello", "-N", h, p); c.code != 0 {
+		t.Errorf("ncc: %+v", c)
+	}
+	if l := get(t, done); l.code != 0 || l.stdout != "HELLO 127.0.0.1\n" {
+		t.Errorf("ncl: %+v", l)
+	}
+
+	addr, done = startListen(t, nil, "--each", "cat >/dev/null; exit 3", "127.0.0.1", "0")
+	h, p = hostPort(t, addr)
+	if c := runNcc("hello", "-N", h, p); c.code != 1 {
+		t.Errorf("failing command: ncc %+v, want exit 1", c)
+	}
+	if l := get(t, done); l.code != 1 || !strings.Contains(l.stderr, "command failed (exit status 3); connection reset") {
+		t.Errorf("failing command: ncl %+v", l)
+	}
+}
+
+func TestUnixSocket(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s")
+	_, done := startListen(t, strings.NewReader("pong"), "-U", path)
+
+	// A live socket is never replaced.
+	var stderr bytes.Buffer
+	if code := Listen([]string{"ncl", "-U", path}, nil, io.Discard, &stderr); code != 1 || stderr.String() != "ncl: listen on "+path+": address already in use\n" {
+		t.Errorf("live socket: %d %q", code, stderr.String())
+	}
+	if c := runNcc("ping", "-N", "-U", path); c.code != 0 || c.stdout != "pong" {
+		t.Errorf("ncc -U: %+v", c)
+	}
+	if l := get(t, done); l.code != 0 || l.stdout != "ping" {
+		t.Errorf("ncl -U: %+v", l)
+	}
+	if _, err := os.Lstat(path); !os.IsNotExist(err) {
+		t.Errorf("socket file left behind: %v", err)
+	}
+
+	// A stale socket (its listener died without removing it) is replaced.
+	ul, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ul.SetUnlinkOnClose(false)
+	ul.Close()
+	_, done = startListen(t, strings.NewReader(""), "-U", path)
+	runNcc("", "-N", "-U", path)
+	if l := get(t, done); l.code != 0 {
+		t.Errorf("stale socket: %+v", l)
+	}
+
+	// Anything else at the path is refused.
+	os.WriteFile(path, nil, 0o600)
+	stderr.Reset()
+	if code := Listen([]string{"ncl", "-U", path}, nil, io.Discard, &stderr); code != 1 || stderr.String() != "ncl: listen on "+path+": file exists and is not a socket\n" {
+		t.Errorf("regular file: %d %q", code, stderr.String())
+	}
+}
+
+func TestUDP(t *testing.T) {
+	addr, done := startListen(t, strings.NewReader("reply\n"), "-u", "-w", "0.5", "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	c := runNcc("hello\n", "-u", "-w", "0.5", h, p)
+	l := get(t, done)
+	if c.code != 0 || c.stdout != "reply\n" {
+		t.Errorf("ncc -u: %+v", c)
+	}
+	if l.code != 0 || l.stdout != "hello\n" {
+		t.Errorf("ncl -u: %+v", l)
+	}
+}
