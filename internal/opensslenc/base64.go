@@ -99,7 +99,13 @@ var decodeMap = func() (m [256]byte) {
 //   - when align > 0, at the end of a first line shorter than openssl's 64 columns whose
 //     decoded length is a multiple of align: a whole one-line message. A writer wrapping
 //     narrower than 64 never produces such a first line, since 3w/4 is then below 48 and
-//     not a multiple of 16, so this cannot cut a longer message.
+//     not a multiple of 16, so this cannot cut a longer message;
+//   - for a short message (at most guessLimit bytes) whose text stops at the end of a full
+//     line with nothing more to read yet, when canEnd says the data so far is a complete
+//     message (its CBC padding checks). This is a guess: a writer pausing exactly there in
+//     the middle of a longer message would be cut once in about 256 such pauses, which then
+//     fails loudly on the rest. It is what lets a one-line chat message of 16 to 31 bytes,
+//     whose text is exactly one full 64-column line, come out before the next one arrives.
 //
 // These let a message's plaintext be released as soon as the message is complete, without
 // waiting for the next one or for EOF.
@@ -119,7 +125,14 @@ type base64Reader struct {
 	off     int
 	done    bool
 	err     error
+	// canEnd, if set, reports whether everything returned so far is a complete message;
+	// check asks for it before reading on.
+	canEnd func() bool
+	check  bool
 }
+
+// guessLimit bounds the messages whose end is guessed (see base64Reader).
+const guessLimit = 4096
 
 func newBase64Reader(br *bufio.Reader, split bool, align int) *base64Reader {
 	return &base64Reader{br: br, split: split, align: align, out: make([]byte, 0, 32*1024)}
@@ -129,6 +142,13 @@ func (r *base64Reader) Read(p []byte) (int, error) {
 	for r.off == len(r.out) {
 		if r.done {
 			return 0, r.err
+		}
+		if r.check {
+			r.check = false
+			if r.canEnd != nil && r.canEnd() {
+				r.finish(io.EOF)
+				return 0, io.EOF
+			}
 		}
 		r.out, r.off = r.out[:0], 0
 		r.fill()
@@ -175,6 +195,13 @@ func (r *base64Reader) fill() {
 				r.finish(io.EOF)
 				return
 			}
+			if r.lineLen >= min(r.width, lineWidth) && r.split && r.nq == 0 && r.eq == 0 &&
+				r.decoded <= guessLimit && i+1 == len(buf) && r.br.Buffered() == len(buf) {
+				r.check = true // nothing more yet: ask whether the message is complete
+				r.lineLen = 0
+				i++
+				return
+			}
 			r.lineLen = 0
 			continue
 		case '\r', ' ', '\t', '\f', '\v':
@@ -205,7 +232,10 @@ func (r *base64Reader) fill() {
 			return
 		}
 		if r.split && c == 'U' && r.nq == 0 && r.nchars > 0 {
-			if len(buf)-i < len(SaltedBase64) {
+			// Decide with what is buffered when it already differs from the marker; wait
+			// for more only while it could still be one.
+			m := min(len(buf)-i, len(SaltedBase64))
+			if string(buf[i:i+m]) == SaltedBase64[:m] && m < len(SaltedBase64) {
 				if i > 0 {
 					return // consume what came before, then look again with more data
 				}
@@ -214,8 +244,9 @@ func (r *base64Reader) fill() {
 					r.finish(err)
 					return
 				}
+				m = min(len(buf), len(SaltedBase64))
 			}
-			if len(buf)-i >= len(SaltedBase64) && string(buf[i:i+len(SaltedBase64)]) == SaltedBase64 {
+			if m == len(SaltedBase64) && string(buf[i:i+m]) == SaltedBase64 {
 				r.finish(io.EOF) // the next message starts here
 				return
 			}

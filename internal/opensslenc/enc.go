@@ -10,6 +10,9 @@ package opensslenc
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -271,13 +274,13 @@ func Decrypt(br *bufio.Reader, dst io.Writer, o *Options) error {
 		return err
 	}
 	hb := &holdBack{dst: dst, buf: make([]byte, 0, HoldBack+chunk)}
-	if err := decryptBody(hb, src, o, crypt); err != nil {
+	if err := decryptBody(hb, src, o, crypt, k); err != nil {
 		return err
 	}
 	return hb.flush()
 }
 
-func decryptBody(w io.Writer, src io.Reader, o *Options, crypt transform) error {
+func decryptBody(w io.Writer, src io.Reader, o *Options, crypt transform, k Keys) error {
 	if !o.Cipher.Padded() {
 		buf := make([]byte, chunk)
 		for {
@@ -300,12 +303,17 @@ func decryptBody(w io.Writer, src io.Reader, o *Options, crypt transform) error 
 	buf := make([]byte, chunk+bs)
 	have := 0
 	var total int64
+	prev := bytes.Clone(k.IV) // the ciphertext block before buf[0]
+	if b, ok := src.(*base64Reader); ok && !o.NoPad {
+		b.canEnd = func() bool { return have == bs && total > 0 && lastBlockPads(k.Key, prev, buf[:bs]) }
+	}
 	for {
 		n, rerr := src.Read(buf[have:])
 		have += n
 		total += int64(n)
 		// Decrypt every whole block but the last one seen, which may be the padded one.
 		if k := (have - 1) / bs * bs; k > 0 {
+			copy(prev, buf[k-bs:k])
 			crypt(buf[:k], buf[:k])
 			if _, err := w.Write(buf[:k]); err != nil {
 				return err
@@ -333,6 +341,18 @@ func decryptBody(w io.Writer, src io.Reader, o *Options, crypt transform) error 
 	}
 	_, err := w.Write(last)
 	return err
+}
+
+// lastBlockPads decrypts a copy of the CBC block ct that follows prev and checks its padding.
+func lastBlockPads(key, prev, ct []byte) bool {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return false
+	}
+	b := make([]byte, len(ct))
+	cipher.NewCBCDecrypter(block, prev).CryptBlocks(b, ct)
+	_, ok := unpad(b)
+	return ok
 }
 
 // unpad checks PKCS#7 padding on the last block and returns the plaintext length.
