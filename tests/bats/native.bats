@@ -55,6 +55,29 @@ one_line() {
 	[ ! -s "$BATS_TEST_TMPDIR/ncdec.err" ]
 }
 
+# The chat case: each typed line crosses ncenc -a | ncc and ncl | ncdec while the sender's
+# stdin is still open.
+@test "native: a line typed into ncenc -a | ncc comes out of ncl | ncdec at once" {
+	bg sh -c 'ncl -v 127.0.0.1 0 2>"$1" </dev/null | ncdec -pass pass:pw >"$2"' \
+		_ "$BATS_TEST_TMPDIR/ncl.err" "$BATS_TEST_TMPDIR/out"
+	receiver=$BG_PID
+	port=$(announced_port "$BATS_TEST_TMPDIR/ncl.err")
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	bg sh -c 'ncenc -a -pass pass:pw -argon2-time 1 -argon2-memory 8 <"$1" | ncc -N 127.0.0.1 "$2"' \
+		_ "$BATS_TEST_TMPDIR/in" "$port"
+	sender=$BG_PID
+	exec 4>"$BATS_TEST_TMPDIR/in"
+	echo "hello bob" >&4
+	wait_for_match "$BATS_TEST_TMPDIR/out" '^hello bob$'
+	echo "still there?" >&4
+	wait_for_match "$BATS_TEST_TMPDIR/out" '^still there\?$'
+	exec 4>&-
+	wait "$sender"
+	wait "$receiver"
+	run -0 cat "$BATS_TEST_TMPDIR/out"
+	assert_output $'hello bob\nstill there?'
+}
+
 @test "native: streams sent one after another to ncl -k | ncdec decode one after another" {
 	export NCPASS=chatpassword
 	bg sh -c 'ncl -k -v 127.0.0.1 0 2>"$1" </dev/null | ncdec >"$2"' \
