@@ -1,0 +1,305 @@
+#!/usr/bin/env bats
+# ncl, the listener: end-of-stream rules, -k, --each, the cases where nc loses data
+# silently, and every bad-input message. Ports are always picked by the kernel (port 0,
+# read back from -v); no sleeps as synchronisation.
+
+setup() {
+	load test_helper/common
+	common_setup
+	load nc_helper
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+teardown() {
+	common_teardown
+}
+
+@test "ncl: text both ways; the listener ends at the peer's FIN although its stdin is open" {
+	open_stdin in
+	bg ncl -v 127.0.0.1 0 <in >out 2>err
+	local pid=$BG_PID port
+	port=$(announced_port err)
+	run -0 --separate-stderr ncc -N 127.0.0.1 "$port" <<<"hello ncl"
+	expect_exit 0 "$pid"
+	[ "$(cat out)" = "hello ncl" ]
+	grep -Eq '^listening on 127\.0\.0\.1:[0-9]+$' err
+	grep -Eq '^connection from 127\.0\.0\.1:[0-9]+$' err
+}
+
+@test "ncl: the listener's stdin reaches the peer, which ends once ncl closed" {
+	printf 'from the listener\n' >msg
+	bg ncl -v 127.0.0.1 0 <msg 2>err
+	port=$(announced_port err)
+	run -0 --separate-stderr ncc -N 127.0.0.1 "$port" </dev/null
+	[ "$output" = "from the listener" ]
+}
+
+@test "ncl: nc spellings -l, -p, -lvnp, addr operand and a flag after the port" {
+	for args in "-l 127.0.0.1 0" "-l -p 0" "-lvnp 0" "127.0.0.1 0 -l" "-lk 0"; do
+		rm -f err out
+		# shellcheck disable=SC2086 # split the spelling on purpose
+		bg ncl -v $args </dev/null >out 2>err
+		port=$(announced_port err)
+		ncc -N 127.0.0.1 "$port" <<<"$args"
+		case $args in
+		*k*) wait_for_match out "^$args\$" ;;
+		*) expect_exit 0 "$BG_PID" && [ "$(cat out)" = "$args" ] ;;
+		esac
+	done
+}
+
+@test "ncl: 4097 bytes piped in arrive as 4097 bytes, both directions" {
+	random_file f 4097
+	bg ncl -v 127.0.0.1 0 >out 2>err </dev/null
+	port=$(announced_port err)
+	cat f | ncc -N 127.0.0.1 "$port"
+	expect_exit 0 "$BG_PID"
+	[ "$(sha out)" = "$(sha f)" ]
+
+	rm -f err
+	cat f | bg ncl -N -v 127.0.0.1 0 2>err
+	port=$(announced_port err)
+	ncc -d 127.0.0.1 "$port" >back
+	[ "$(sha back)" = "$(sha f)" ]
+}
+
+@test "ncl: 64 MiB of random bytes both ways at once, equal sha256" {
+	random_file up 64M
+	random_file down 64M
+	bg ncl -N -v 127.0.0.1 0 <down >got_up 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	ncc -N 127.0.0.1 "$port" <up >got_down
+	expect_exit 0 "$pid" 60
+	[ "$(sha got_up)" = "$(sha up)" ]
+	[ "$(sha got_down)" = "$(sha down)" ]
+}
+
+@test "ncl -N: serves a file to ncc -d, both exit 0 (nc -l -N / nc -d)" {
+	random_file f 1M
+	bg ncl -N -v 127.0.0.1 0 <f 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	ncc -d 127.0.0.1 "$port" >got
+	expect_exit 0 "$pid"
+	[ "$(sha got)" = "$(sha f)" ]
+}
+
+@test "ncl -N: a client that half-closes at once still gets the whole file (nc truncates)" {
+	random_file big 16M
+	bg ncl -N -v 127.0.0.1 0 <big 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	ncc -N 127.0.0.1 "$port" </dev/null >got
+	expect_exit 0 "$pid"
+	[ "$(sha got)" = "$(sha big)" ]
+}
+
+@test "ncl: a regular file on stdin is delivered whole after an early FIN, even without -N" {
+	random_file big 8M
+	bg ncl -v 127.0.0.1 0 <big 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	ncc -N 127.0.0.1 "$port" </dev/null >got
+	expect_exit 0 "$pid"
+	[ "$(sha got)" = "$(sha big)" ]
+}
+
+@test "ncl: stdout closed by its reader (| head -c 10): ncl resets and exits 1, the sender fails too" {
+	random_file big 8M
+	bg sh -c 'ncl -v 127.0.0.1 0 </dev/null 2>err | head -c 10 >head.out; echo "$?" >head.rc'
+	port=$(announced_port err)
+	run -1 --separate-stderr ncc -N 127.0.0.1 "$port" <big
+	[[ $stderr =~ ^ncc:\ (send\ to|receive\ from)\ 127\.0\.0\.1:$port:\ (connection\ reset\ by\ peer|broken\ pipe)$ ]]
+	wait_for_match err '^ncl: '
+	grep -Eq "^ncl: write stdout: broken pipe: connection to 127\.0\.0\.1:[0-9]+ reset so the sender knows$" err
+	[ "$(grep -c '^ncl:' err)" = 1 ]
+	[ "$(wc -c <head.out)" = 10 ]
+}
+
+@test "ncl: a peer that resets the connection makes ncl exit 1 with one line (nc exits 0)" {
+	bg ncl -v 127.0.0.1 0 </dev/null >out 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	reset_sender "$port" partial
+	expect_exit 1 "$pid"
+	grep -Eq "^ncl: receive from 127\.0\.0\.1:[0-9]+: connection reset by peer$" err
+}
+
+@test "ncl -d: stdin is not read" {
+	bg ncl -d -v 127.0.0.1 0 <<<"not sent" 2>err
+	port=$(announced_port err)
+	run -0 --separate-stderr ncc -N 127.0.0.1 "$port" </dev/null
+	[ "$output" = "" ]
+}
+
+@test "ncl -q: quits after EOF on stdin and sends its FIN, so ncc -d ends too" {
+	printf 'bye\n' >msg
+	bg ncl -q 0.2 -v 127.0.0.1 0 <msg 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	run -0 --separate-stderr ncc -d 127.0.0.1 "$port"
+	[ "$output" = bye ]
+	expect_exit 0 "$pid"
+}
+
+@test "ncl -w: ends a connection idle for the given time, exit 0" {
+	open_stdin in
+	open_stdin in2
+	bg ncl -w 0.3 -v 127.0.0.1 0 <in 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	bg ncc 127.0.0.1 "$port" <in2
+	expect_exit 0 "$pid"
+}
+
+@test "ncl -k: 500 back-to-back connections, nothing lost, nothing interleaved" {
+	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	port=$(announced_port err)
+	for i in $(seq 1 500); do
+		printf 'message %03d\n' "$i" | ncc -N 127.0.0.1 "$port" || fail "connection $i failed"
+	done
+	# the last message is out once one more connection has been served
+	printf 'end\n' | ncc -N 127.0.0.1 "$port"
+	wait_for_match out '^end$'
+	for i in $(seq 1 500); do printf 'message %03d\n' "$i"; done >want
+	echo end >>want
+	diff want out
+}
+
+@test "ncl -k: concurrent senders wait in the backlog, never refused; each block stays whole" {
+	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	port=$(announced_port err)
+	local pids=()
+	for c in a b c d e f g h i j k l m n o p q r s t; do
+		head -c 100000 /dev/zero | tr '\0' "$c" >"blk.$c"
+		bg ncc -N 127.0.0.1 "$port" <"blk.$c"
+		pids+=("$BG_PID")
+	done
+	for pid in "${pids[@]}"; do expect_exit 0 "$pid" 30; done
+	[ "$(wc -c <out)" = 2000000 ]
+	# 20 runs of one letter each: no block was cut by another
+	[ "$(fold -w 1 out | uniq | wc -l)" = 20 ]
+}
+
+@test "ncl -k: a connection arriving while another is served is served after it" {
+	mkfifo a.in
+	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	port=$(announced_port err)
+	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
+	bg sh -c 'exec ncc -N 127.0.0.1 "$0" <a.in' "$port"
+	local a=$BG_PID
+	exec 4>a.in
+	wait_for_match err 'connection from'
+	bg ncc -N 127.0.0.1 "$port" <<<"second" 4>&-
+	local b=$BG_PID
+	echo first >&4
+	exec 4>&-
+	expect_exit 0 "$a"
+	expect_exit 0 "$b"
+	[ "$(cat out)" = "$(printf 'first\nsecond')" ]
+}
+
+@test "ncl --each: one command per connection, NCL_PEER set, ncc -N returns once it ran" {
+	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
+	bg ncl -k --each 'printf "%s from %s\n" "$(cat)" "${NCL_PEER%:*}"' -v 127.0.0.1 0 >out 2>err
+	port=$(announced_port err)
+	for m in one two three; do
+		run -0 ncc -N 127.0.0.1 "$port" <<<"$m"
+		# no waiting: the command has run when ncc -N returns
+		grep -qx "$m from 127.0.0.1" out
+	done
+	[ "$(wc -l <out)" = 3 ]
+}
+
+@test "ncl --each: a failing command is reported, its sender fails, the next one is served" {
+	bg ncl -k --each 'read -r line; [ "$line" != bad ] && echo "ok $line"' -v 127.0.0.1 0 >out 2>err
+	port=$(announced_port err)
+	run -1 --separate-stderr ncc -N 127.0.0.1 "$port" <<<"bad"
+	[[ $stderr =~ ^ncc:\ receive\ from\ 127\.0\.0\.1:$port:\ connection\ reset\ by\ peer$ ]]
+	wait_for_match err '^ncl: --each: 127\.0\.0\.1:[0-9]+: command failed \(exit status 1\); connection reset$'
+	run -0 ncc -N 127.0.0.1 "$port" <<<"good"
+	grep -qx "ok good" out
+}
+
+@test "ncl: fd 0 closed at start is never the listening socket" {
+	bg ncl -v 127.0.0.1 0 <&- >out 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	run -0 ncc -N 127.0.0.1 "$port" <<<"hi"
+	expect_exit 0 "$pid"
+	[ "$(cat out)" = hi ]
+}
+
+@test "ncl: a second listener on a taken port fails (no SO_REUSEPORT)" {
+	bg ncl -v 127.0.0.1 0 </dev/null 2>err
+	port=$(announced_port err)
+	run -1 --separate-stderr ncl 127.0.0.1 "$port" </dev/null
+	[ "$stderr" = "ncl: listen on 127.0.0.1:$port: address already in use" ]
+	run -1 --separate-stderr ncl "$port" </dev/null
+	[ "$stderr" = "ncl: listen on :$port: address already in use" ]
+}
+
+@test "ncl: permission denied on a privileged port" {
+	if [ "$(id -u)" = 0 ]; then
+		run -1 --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups "$NCKIT_ROOT/bin/ncl" 127.0.0.1 1 </dev/null
+	else
+		run -1 --separate-stderr ncl 127.0.0.1 1 </dev/null
+	fi
+	[ "$stderr" = "ncl: listen on 127.0.0.1:1: permission denied" ]
+}
+
+@test "ncl -U: unix socket, refuses a live socket or another file, removes its own on exit and on TERM" {
+	bg ncl -v -U s.sock </dev/null >out 2>err
+	local pid=$BG_PID
+	wait_for_match err '^listening on s\.sock$'
+	run -1 --separate-stderr ncl -U s.sock </dev/null
+	[ "$stderr" = "ncl: listen on s.sock: address already in use" ]
+	run -0 ncc -N -U s.sock <<<"over unix"
+	expect_exit 0 "$pid"
+	[ "$(cat out)" = "over unix" ]
+	[ ! -e s.sock ]
+
+	rm -f err
+	bg ncl -v -U s.sock </dev/null 2>err
+	wait_for_match err '^listening on s\.sock$'
+	kill -TERM "$BG_PID"
+	expect_exit 143 "$BG_PID"
+	[ ! -e s.sock ]
+
+	touch plain
+	run -1 --separate-stderr ncl -U plain </dev/null
+	[ "$stderr" = "ncl: listen on plain: file exists and is not a socket" ]
+}
+
+@test "ncl -u: UDP datagrams from the first peer, replies go back to it" {
+	bg ncl -u -v 127.0.0.1 0 <<<"reply" >out 2>err
+	port=$(announced_port err)
+	run -0 --separate-stderr ncc -u -w 0.5 127.0.0.1 "$port" <<<"datagram"
+	[ "$output" = reply ]
+	[ "$(cat out)" = datagram ]
+	grep -Eq '^connection from 127\.0\.0\.1:[0-9]+$' err
+}
+
+@test "ncl: bad command lines get one line and exit 2" {
+	while IFS='|' read -r args msg; do
+		# shellcheck disable=SC2086 # split the arguments on purpose
+		run -2 --separate-stderr ncl $args </dev/null
+		[ "$output" = "" ] || fail "ncl $args wrote to stdout: $output"
+		[ "$stderr" = "ncl: $msg" ] || fail "ncl $args: got '$stderr', want 'ncl: $msg'"
+	done <<'EOF'
+|missing port
+1 2 3|extra operand "3"
+abc|invalid port "abc": not a number
+99999|invalid port "99999": out of range 0-65535
+65536|invalid port "65536": out of range 0-65535
+-- -1|invalid port "-1": out of range 0-65535
+-p -1|invalid port "-1": out of range 0-65535
+-Z 1|unknown flag -Z
+-p 5 6|extra operand "6" (the port is given with -p)
+-46 5|cannot use -4 with -6
+-ku 5|cannot use -k with -u
+-U|missing socket path
+-w x 5|invalid -w value "x": not a number of seconds
+EOF
+}
