@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# ncc, the connector: nc's client end-of-stream rules, --retry, -z, -q, -w, -d, -s/-p,
+# resets and every bad-input message.
+
+setup() {
+	load test_helper/common
+	common_setup
+	load nc_helper
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+teardown() {
+	common_teardown
+}
+
+@test "ncc: a flag written after the operands is honoured (ncc host port -N)" {
+	bg ncl -v 127.0.0.1 0 </dev/null >out 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	run -0 ncc 127.0.0.1 "$port" -N <<<"late flag"
+	expect_exit 0 "$pid"
+	[ "$(cat out)" = "late flag" ]
+}
+
+@test "ncc: ends only when both stdin and the peer's data ended (nc client rule)" {
+	printf 'from server\n' >msg
+	bg ncl -N -v 127.0.0.1 0 <msg 2>err
+	port=$(announced_port err)
+	mkfifo in
+	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
+	bg sh -c 'exec ncc 127.0.0.1 "$0" <in >got' "$port"
+	local pid=$BG_PID
+	exec 4>in
+	wait_for_match got '^from server$'
+	# the server has sent its FIN; with stdin open ncc is still there
+	still_running "$pid"
+	exec 4>&-
+	expect_exit 0 "$pid"
+}
+
+@test "ncc --retry: a sender started before its receiver loses nothing" {
+	port=$(free_port)
+	bg ncc -N --retry 10 127.0.0.1 "$port" <<<"sent early"
+	local sender=$BG_PID
+	bg ncl -v 127.0.0.1 "$port" </dev/null >out 2>err
+	local receiver=$BG_PID
+	expect_exit 0 "$sender"
+	expect_exit 0 "$receiver"
+	[ "$(cat out)" = "sent early" ]
+}
+
+@test "ncc: connection refused is one line and exit 1; --retry gives up after its deadline" {
+	port=$(free_port)
+	run -1 --separate-stderr ncc 127.0.0.1 "$port" </dev/null
+	[ "$stderr" = "ncc: connect to 127.0.0.1:$port: connection refused" ]
+	run -1 --separate-stderr ncc --retry 0.3 127.0.0.1 "$port" </dev/null
+	[ "$stderr" = "ncc: connect to 127.0.0.1:$port: connection refused" ]
+}
+
+@test "ncc: unknown host is one line and exit 1" {
+	run -1 --separate-stderr ncc no-such-host.invalid 80 </dev/null
+	[ "$stderr" = "ncc: connect to no-such-host.invalid:80: unknown host" ]
+}
+
+@test "ncc -z: probes without sending; status is the answer, -v says more" {
+	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	port=$(announced_port err)
+	run -0 --separate-stderr ncc -z 127.0.0.1 "$port" <<<"never sent"
+	[ "$output" = "" ] && [ "$stderr" = "" ]
+	run -0 --separate-stderr ncc -zv 127.0.0.1 "$port"
+	[ "$stderr" = "connected to 127.0.0.1:$port" ]
+	free=$(free_port)
+	run -1 --separate-stderr ncc -z 127.0.0.1 "$free"
+	[ "$stderr" = "" ]
+	run -1 --separate-stderr ncc -zv 127.0.0.1 "$free"
+	[ "$stderr" = "ncc: connect to 127.0.0.1:$free: connection refused" ]
+	[ ! -s out ]
+}
+
+@test "ncc -N: a peer that resets instead of closing cleanly makes ncc exit 1" {
+	bg reset_server err
+	port=$(announced_port err)
+	run -1 --separate-stderr ncc -N 127.0.0.1 "$port" <<<"not processed"
+	[[ $stderr =~ ^ncc:\ (receive\ from|send\ to)\ 127\.0\.0\.1:$port:\ (connection\ reset\ by\ peer|broken\ pipe)$ ]]
+}
+
+@test "ncc: stdout closed by its reader resets the connection and exits 1" {
+	random_file big 8M
+	bg ncl -N -v 127.0.0.1 0 <big 2>err
+	local pid=$BG_PID
+	port=$(announced_port err)
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	run -0 bash -c 'ncc -d 127.0.0.1 "$1" 2>ncc.err | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"' _ "$port"
+	[ "$output" = 1 ]
+	grep -Eq "^ncc: write stdout: broken pipe: connection to 127\.0\.0\.1:$port reset so the sender knows$" ncc.err
+	expect_exit 1 "$pid"
+	grep -Eq "^ncl: send to 127\.0\.0\.1:[0-9]+: (connection reset by peer|broken pipe)$" err
+}
+
+@test "ncc -d: stdin is not read; ncc ends when the peer closes" {
+	bg ncl -N -v 127.0.0.1 0 <<<"server says" >out 2>err
+	port=$(announced_port err)
+	run -0 --separate-stderr ncc -d 127.0.0.1 "$port" <<<"never sent"
+	[ "$output" = "server says" ]
+	[ ! -s out ]
+}
+
+@test "ncc -q: quits after EOF on stdin although the peer keeps the connection open" {
+	# the peer's command holds the connection 30 s after reading everything
+	bg ncl --each 'cat >/dev/null; sleep 30; echo late' -v 127.0.0.1 0 >out 2>err
+	port=$(announced_port err)
+	run -0 ncc -q 0.2 127.0.0.1 "$port" <<<"msg"
+	[ ! -s out ]
+}
+
+@test "ncc -w: idle timeout ends the connection with exit 0" {
+	open_stdin in
+	bg ncl -v 127.0.0.1 0 <in 2>err
+	port=$(announced_port err)
+	open_stdin cin
+	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
+	bg sh -c 'exec ncc -w 0.3 127.0.0.1 "$0" <cin' "$port"
+	expect_exit 0 "$BG_PID"
+}
+
+@test "ncc -s/-p: connects from the given local address and port" {
+	bg ncl -v 127.0.0.1 0 </dev/null 2>err
+	port=$(announced_port err)
+	src=$(free_port)
+	run -0 ncc -N -s 127.0.0.1 -p "$src" 127.0.0.1 "$port" </dev/null
+	grep -qx "connection from 127.0.0.1:$src" err
+}
+
+@test "ncc -U and -u: unix-domain and UDP" {
+	bg ncl -v -U s.sock <<<"unix reply" >out 2>err
+	wait_for_match err '^listening on s\.sock$'
+	run -0 --separate-stderr ncc -N -U s.sock <<<"unix hello"
+	[ "$output" = "unix reply" ]
+	[ "$(cat out)" = "unix hello" ]
+
+	bg ncl -u -v 127.0.0.1 0 </dev/null >uout 2>uerr
+	port=$(announced_port uerr)
+	run -0 ncc -u -q 0 127.0.0.1 "$port" <<<"udp hello"
+	wait_for_match uout '^udp hello$'
+}
+
+@test "ncc: bad command lines get one line and exit 2" {
+	while IFS='|' read -r args msg; do
+		# shellcheck disable=SC2086 # split the arguments on purpose
+		run -2 --separate-stderr ncc $args </dev/null
+		[ "$output" = "" ] || fail "ncc $args wrote to stdout: $output"
+		[ "$stderr" = "ncc: $msg" ] || fail "ncc $args: got '$stderr', want 'ncc: $msg'"
+	done <<'EOF'
+|missing host and port
+localhost|missing port
+localhost 1 2|extra operand "2"
+localhost abc|invalid port "abc": not a number
+localhost 0|invalid port "0": out of range 1-65535
+localhost 70000|invalid port "70000": out of range 1-65535
+localhost -- -1|invalid port "-1": out of range 1-65535
+-Z localhost 1|unknown flag -Z
+-l localhost 1|unknown flag -l
+-zu localhost 1|cannot use -z with -u
+-n localhost 1|-n: host "localhost" is not numeric
+-w 0 localhost 1|invalid -w value "0": must be positive
+--retry x localhost 1|invalid --retry value "x": not a number of seconds
+-U|missing socket path
+EOF
+}
