@@ -326,3 +326,35 @@ func TestUDP(t *testing.T) {
 		t.Errorf("ncl -u: %+v", l)
 	}
 }
+
+// TestEachUnread: a command that exits without reading all the peer's data makes ncl reset
+// the connection, whether the rest sat in the pipe or was still on the network.
+func TestEachUnread(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	addr, done := startListen(t, nil, "--each", "exit 0", "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	if c := runNcc(big, "-N", h, p); c.code != 1 {
+		t.Errorf("unread payload: ncc %+v, want exit 1", c)
+	}
+	if l := get(t, done); l.code != 1 || !strings.Contains(l.stderr, "command exited before reading all the data; connection reset") {
+		t.Errorf("unread payload: ncl %+v", l)
+	}
+
+	// The peer has not finished (no FIN) when the command exits.
+	addr, done = startListen(t, nil, "--each", "head -c 3 >/dev/null", "127.0.0.1", "0")
+	h, p = hostPort(t, addr)
+	stdinR, stdinW := io.Pipe()
+	defer stdinW.Close()
+	sent := make(chan int, 1)
+	go func() {
+		sent <- Connect([]string{"ncc", h, p}, stdinR, io.Discard, io.Discard)
+	}()
+	stdinW.Write([]byte("abcdef"))
+	if l := get(t, done); l.code != 1 || !strings.Contains(l.stderr, "command exited before reading all the data; connection reset") {
+		t.Errorf("open peer: ncl %+v", l)
+	}
+	stdinW.Write([]byte("more")) // the reset shows on the next send at the latest
+	if code := <-sent; code != 1 {
+		t.Errorf("open peer: ncc exit %d, want 1", code)
+	}
+}
