@@ -131,6 +131,26 @@ teardown() {
 	grep -qx "connection from 127.0.0.1:$src" err
 }
 
+@test "ncc -4/-6: IPv4 and IPv6 loopback" {
+	bg ncl -6 -v ::1 0 </dev/null >out6 2>err6
+	local pid=$BG_PID
+	port=$(announced_port err6)
+	grep -qx "listening on \[::1\]:$port" err6
+	run -0 ncc -6 -N ::1 "$port" <<<"over v6"
+	expect_exit 0 "$pid"
+	[ "$(cat out6)" = "over v6" ]
+	run -1 --separate-stderr ncc -4 -N ::1 "$port" </dev/null
+	[[ $stderr =~ ^ncc:\ connect\ to\ \[::1\]:$port: ]]
+
+	bg ncl -4 -v 0 </dev/null >out4 2>err4
+	pid=$BG_PID
+	port=$(announced_port err4)
+	grep -qx "listening on 0.0.0.0:$port" err4
+	run -0 ncc -4 -N localhost "$port" <<<"over v4"
+	expect_exit 0 "$pid"
+	[ "$(cat out4)" = "over v4" ]
+}
+
 @test "ncc -U and -u: unix-domain and UDP" {
 	bg ncl -v -U s.sock <<<"unix reply" >out 2>err
 	wait_for_match err '^listening on s\.sock$'
