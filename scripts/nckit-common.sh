@@ -156,9 +156,16 @@ nck_retry_args() {
 }
 
 # nck_send_message [ENCFLAGS...]: encrypt stdin as one message and deliver it on its own
-# connection. Succeeds only when ncc -N saw the receiver close cleanly after taking all of it.
+# connection. Succeeds only when ncc -N saw the receiver close cleanly after taking all of it
+# (a receiver that could not decrypt it resets the connection instead).
 nck_send_message() {
 	ncenc "$@" | ncc -N "${NCK_RETRY_ARGS[@]}" "$NCK_HOST" "$NCK_PORT" >/dev/null
+}
+
+# nck_send_line LINE: nck_send_message for one line of text (and its newline), without the
+# extra process a pipe into the function would cost: a burst sends thousands of these.
+nck_send_line() {
+	ncenc "${NCK_ENC_ARGS[@]}" <<<"$1" | ncc -N "${NCK_RETRY_ARGS[@]}" "$NCK_HOST" "$NCK_PORT" >/dev/null
 }
 
 # nck_openssl_prefix B64PREFIX: whether the message whose first bytes are given in base64 is in
@@ -181,14 +188,17 @@ nck_listen_args() {
 
 # nck_ncl_status CALLBACK [CONNCALLBACK]: filter for ncl -v's stderr. A "listening on
 # ADDR:PORT" line is handed to CALLBACK ADDR:PORT, a "connection from ADDR:PORT" line to
-# CONNCALLBACK (dropped without one: the tools report peers in their own words); everything
-# else (ncl's and ncdec's diagnostics) goes on to stderr.
+# CONNCALLBACK (dropped without one: the tools report peers in their own words), ncl's note
+# that a per-message command failed is dropped; everything else (ncl's and ncdec's
+# diagnostics) goes on to stderr.
 nck_ncl_status() {
 	local cb=$1 conncb=${2:-} line
 	while IFS= read -r line; do
 		case $line in
 		*'listening on '*) "$cb" "${line##*listening on }" ;;
 		*'connection from '*) if [ -n "$conncb" ]; then "$conncb" "${line##*connection from }"; fi ;;
+		# The per-message command already said what went wrong with that message.
+		'ncl: --each: '*'command failed'*) ;;
 		*) printf '%s\n' "$line" >&2 ;;
 		esac
 	done

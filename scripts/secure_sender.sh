@@ -42,7 +42,7 @@ printf 'Press Ctrl+C to quit\n' >&2
 
 sent=0 failed=0
 while IFS= read -r message || [ -n "$message" ]; do
-	if printf '%s\n' "$message" | nck_send_message "${NCK_ENC_ARGS[@]}"; then
+	if nck_send_line "$message"; then
 		sent=$((sent + 1))
 	else
 		failed=$((failed + 1))
