@@ -197,3 +197,37 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 	refute_output --partial $'\033['
 	assert_output --partial 'Secure chat sender'
 }
+
+@test "no NCPASS: the password is asked on the terminal, without echo, and works" {
+	command -v script >/dev/null || skip "util-linux script is needed for a pseudo-terminal"
+	local pw=$NCPASS
+	unset NCPASS
+	mkfifo "$T/tty.in"
+	exec 7<>"$T/tty.in"
+	bg env PORT=0 script -qfec secure_receiver.sh /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 7>&-
+	wait_for_match "$T/tty.out" 'password: '
+	printf '%s\n' "$pw" >&7
+	RPORT=$(announced_port "$T/tty.out")
+	NCPASS=$pw PORT=$RPORT run -0 timeout 60 secure_sender.sh <<<'typed on a terminal'
+	wait_for_match "$T/tty.out" 'typed on a terminal'
+	run -0 cat "$T/tty.out"
+	refute_output --partial "$pw"
+	exec 7>&-
+}
+
+@test "no NCPASS: a sender asks twice and refuses a mismatch" {
+	command -v script >/dev/null || skip "util-linux script is needed for a pseudo-terminal"
+	unset NCPASS
+	mkfifo "$T/tty.in"
+	exec 7<>"$T/tty.in"
+	bg script -qfec 'secure_sender.sh; echo "exit status $?"' /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 7>&-
+	wait_for_match "$T/tty.out" 'password: '
+	printf 'one\n' >&7
+	wait_for_match "$T/tty.out" 'password \(again\): '
+	printf 'two\n' >&7
+	wait_for_match "$T/tty.out" 'exit status'
+	run -0 cat "$T/tty.out"
+	assert_output --partial 'secure_sender.sh: passwords do not match'
+	assert_output --partial 'exit status 1'
+	exec 7>&-
+}
