@@ -105,6 +105,33 @@ teardown() {
 	[ "$(sha got)" = "$(sha big)" ]
 }
 
+@test "ncl -N: a pipe on stdin is still delivered after the peer's early FIN, then ncl ends" {
+	mkfifo in
+	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
+	bg sh -c 'exec ncl -N -v 127.0.0.1 0 <"$0" 2>err' in
+	local pid=$BG_PID
+	exec 4>in
+	port=$(announced_port err)
+	bg ncc -N 127.0.0.1 "$port" </dev/null >got 4>&-
+	local client=$BG_PID
+	wait_for_match err 'connection from'
+	echo "written after the peer's FIN" >&4
+	exec 4>&-
+	expect_exit 0 "$client"
+	expect_exit 0 "$pid"
+	[ "$(cat got)" = "written after the peer's FIN" ]
+}
+
+@test "ncl -N: with a terminal on stdin it still ends when its peer leaves" {
+	open_stdin in
+	bg script -qfec "ncl -N -v 127.0.0.1 0 2>err" /dev/null <in >out
+	local pid=$BG_PID
+	port=$(announced_port err)
+	run -0 ncc -N 127.0.0.1 "$port" <<<"bye"
+	expect_exit 0 "$pid"
+	grep -q bye out
+}
+
 @test "ncl: stdout closed by its reader (| head -c 10): ncl resets and exits 1, the sender fails too" {
 	random_file big 8M
 	bg sh -c 'ncl -v 127.0.0.1 0 </dev/null 2>err | head -c 10 >head.out; echo "$?" >head.rc'
@@ -180,6 +207,15 @@ teardown() {
 	[ "$(wc -c <out)" = 2000000 ]
 	# 20 runs of one letter each: no block was cut by another
 	[ "$(fold -w 1 out | uniq | wc -l)" = 20 ]
+}
+
+@test "ncl -k: a connection that is reset is reported and the next one is served" {
+	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	port=$(announced_port err)
+	reset_sender "$port" ""
+	wait_for_match err '^ncl: receive from 127\.0\.0\.1:[0-9]+: connection reset by peer$'
+	run -0 ncc -N 127.0.0.1 "$port" <<<"next"
+	wait_for_match out '^next$'
 }
 
 @test "ncl -k: a connection arriving while another is served is served after it" {
