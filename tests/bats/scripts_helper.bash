@@ -10,6 +10,7 @@ scripts_setup() {
 	export NCPASS="pw-$BATS_TEST_NUMBER-$$"
 	unset NCFORMAT NCARGON2_TIME NCARGON2_MEMORY
 	T=$BATS_TEST_TMPDIR
+	# shellcheck disable=SC2034 # used by the .bats files
 	FIXTURES="$NCKIT_ROOT/tests/fixtures/tutorial"
 }
 
@@ -17,6 +18,7 @@ scripts_setup() {
 # released at once; for the tutorial's receiver, which needs its port before it runs.
 free_port() {
 	local f="$T/free_port.err" pid
+	# shellcheck disable=SC2217 # bg passes its redirections on to the background job
 	bg ncl -v 127.0.0.1 0 </dev/null >/dev/null 2>"$f"
 	pid=$BG_PID
 	FREE_PORT=$(announced_port "$f")
@@ -31,7 +33,6 @@ free_port() {
 start_receiver() {
 	local script=$1 where=$T/err
 	bg env PORT=0 "$script" >"$T/out" 2>"$T/err"
-	RPID=$BG_PID
 	if [ "$script" = secure_receiver_v2.sh ]; then
 		where=$T/out
 	fi
