@@ -111,7 +111,7 @@ func main() {
 
 func run() int {
 	binDir := flag.String("bin", "bin", "directory holding ncl, ncc, ncenc and ncdec")
-	sizes := flag.String("sizes", "1M:3,64M:3,256M:3,1G:1", "transfer sizes with their round counts")
+	sizes := flag.String("sizes", "1M:3,64M:5,256M:5,1G:1", "transfer sizes with their round counts")
 	msgs := flag.Int("msgs", 8, "messages per contender per round")
 	msgRounds := flag.Int("msg-rounds", 3, "rounds of the message benchmark")
 	lines := flag.Int("lines", 200, "lines sent on the long-lived connection")
