@@ -49,6 +49,23 @@ func Run(app *cli.App, args []string, stderr io.Writer) int {
 	app.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
 		return Usagef("%s", flagErrorText(err))
 	}
+	// urfave's own help flag is one package-level value that every App writes to, which races
+	// when tests run several tools in one process; each run gets its own instead.
+	if !app.HideHelp {
+		app.HideHelp = true
+		app.Flags = append(app.Flags, &cli.BoolFlag{Name: "help", Aliases: []string{"h"}})
+		action := app.Action
+		app.Action = func(c *cli.Context) error {
+			if c.Bool("help") {
+				_, err := io.WriteString(stderr, app.CustomAppHelpTemplate)
+				return err
+			}
+			if action == nil {
+				return nil
+			}
+			return action(c)
+		}
+	}
 	if len(args) > 0 {
 		args = Permute(app.Flags, args)
 	}

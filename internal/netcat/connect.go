@@ -53,12 +53,7 @@ func Connect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Name:                  "ncc",
 		Flags:                 flags,
 		CustomAppHelpTemplate: connectUsage,
-		HideHelp:              true, // our own -h: urfave's shared help flag races between in-process runs
 		Action: func(c *cli.Context) error {
-			if c.Bool("h") {
-				_, _ = io.WriteString(stderr, connectUsage)
-				return nil
-			}
 			cfg, err := parseConnect(c)
 			if err != nil {
 				return err

@@ -66,12 +66,7 @@ func listen(args []string, stdin io.Reader, stdout, stderr io.Writer, signals bo
 		Name:                  "ncl",
 		Flags:                 flags,
 		CustomAppHelpTemplate: listenUsage,
-		HideHelp:              true, // our own -h: urfave's shared help flag races between in-process runs
 		Action: func(c *cli.Context) error {
-			if c.Bool("h") {
-				_, _ = io.WriteString(stderr, listenUsage)
-				return nil
-			}
 			cfg, err := parseListen(c)
 			if err != nil {
 				return err

@@ -62,7 +62,6 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "q"},
 		&cli.StringFlag{Name: "s"},
 		&cli.StringFlag{Name: "w"},
-		&cli.BoolFlag{Name: "h", Aliases: []string{"help"}},
 	}
 }
 
