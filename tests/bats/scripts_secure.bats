@@ -231,3 +231,32 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 	assert_output --partial 'exit status 1'
 	exec 7>&-
 }
+
+@test "receivers: a connection without data (a port probe) prints nothing and disturbs nothing" {
+	start_receiver secure_receiver.sh
+	run -0 ncc -z 127.0.0.1 "$RPORT"
+	PORT=$RPORT run -0 timeout 60 secure_sender.sh <<<'after the probe'
+	wait_for_match "$T/out" '^after the probe$'
+	run -0 cat "$T/out"
+	assert_output 'after the probe'
+	run -1 grep -v -e '^Listening on ' -e '^Waiting for messages' "$T/err"
+	assert_output ''
+}
+
+@test "receivers: TERM to the script alone also stops its listener" {
+	local script
+	for script in secure_receiver.sh secure_receiver_v2.sh; do
+		start_receiver "$script"
+		kill -TERM "$BG_PID" # the script only, not its process group
+		wait "$BG_PID" || true
+		local i closed=0
+		for ((i = 0; i < 250; i++)); do
+			if ! ncc -z 127.0.0.1 "$RPORT" 2>/dev/null; then
+				closed=1
+				break
+			fi
+			sleep 0.02
+		done
+		[ "$closed" -eq 1 ]
+	done
+}
