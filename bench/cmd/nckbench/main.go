@@ -241,19 +241,30 @@ func benchTransfer(b bins, specs []sizeSpec, tmp string) map[transferKey][]runRe
 		inputs[s.size] = f
 		maxRounds = max(maxRounds, s.rounds)
 	}
+	// A contender that failed twice in a row is not run again: a broken build must not
+	// turn the run into a series of timeouts far beyond its time budget.
+	fails := map[string]int{}
 	for r := 0; r < maxRounds; r++ {
 		for _, s := range specs {
 			if r >= s.rounds {
 				continue
 			}
-			timeout := 30*time.Second + time.Duration(s.size>>20)*200*time.Millisecond
+			timeout := 20*time.Second + time.Duration(s.size>>20)*50*time.Millisecond
 			for _, c := range rotate(cs, r) {
+				if fails[c.key] >= 2 {
+					continue
+				}
 				rr := runTransfer(c, inputs[s.size], timeout)
 				k := transferKey{s.size, c.key}
 				res[k] = append(res[k], rr)
 				if rr.err != nil {
+					fails[c.key]++
 					logf("transfer %s %s round %d: FAILED: %v", sizeLabel(s.size), c.key, r+1, rr.err)
+					if fails[c.key] == 2 {
+						logf("transfer %s: failed twice in a row, not run again", c.key)
+					}
 				} else {
+					fails[c.key] = 0
 					logf("transfer %s %-10s round %d: %7.3f s %8.1f MiB/s", sizeLabel(s.size), c.key, r+1,
 						rr.dur.Seconds(), float64(s.size)/(1<<20)/rr.dur.Seconds())
 				}
@@ -271,11 +282,16 @@ func benchMessages(b bins, n, rounds int) map[string][]msgResult {
 			cs = append(cs, c)
 		}
 	}
+	fails := map[string]int{}
 	for r := 0; r < rounds; r++ {
 		for _, c := range rotate(cs, r) {
-			mr := runMessages(c, n, 120*time.Second)
+			if fails[c.key] >= 2 {
+				continue
+			}
+			mr := runMessages(c, n, 60*time.Second)
 			res[c.key] = append(res[c.key], mr)
 			if mr.err != nil {
+				fails[c.key]++
 				logf("messages %-12s round %d: FAILED: %v", c.key, r+1, mr.err)
 			} else {
 				logf("messages %-12s round %d: %6.2f msg/s", c.key, r+1, mr.rate)
