@@ -43,8 +43,8 @@ Environment:
   NCARGON2_TIME, NCARGON2_MEMORY
             native senders: Argon2id passes and memory in MiB (default: ncenc's,
             2 and 64); lowering them weakens the protection of a guessable password
-  NO_COLOR  set (non-empty) to turn colours off; colours are only ever used on a
-            terminal
+  NO_COLOR  set (to anything) to turn colours off; colours are only ever used
+            on a terminal
 EOF
 }
 
@@ -73,6 +73,10 @@ nck_config() {
 	case $NCK_RETRY in
 	'' | *[!0-9]*) nck_usage_error "invalid NCRETRY: $NCK_RETRY (seconds)" ;;
 	esac
+	if [ "${#NCK_RETRY}" -gt 6 ]; then
+		nck_usage_error "invalid NCRETRY: $NCK_RETRY (seconds, at most 999999)"
+	fi
+	NCK_RETRY=$((10#$NCK_RETRY))
 	NCK_FORMAT=${NCFORMAT:-native}
 	NCK_ENC_ARGS=()
 	case $NCK_FORMAT in
@@ -128,13 +132,13 @@ nck_password() {
 }
 
 # nck_colors: set the colour variables, empty unless stdout is a terminal and NO_COLOR is
-# unset or empty (no-color.org). A per-message handler started by ncl inherits the decision
+# unset (set to anything, even empty, it turns colours off). A per-message handler started by ncl inherits the decision
 # through NCK_COLOR, since its stdout is not necessarily the terminal itself.
 # shellcheck disable=SC2034 # the colour variables are used by the scripts that source this
 nck_colors() {
 	if [ -z "${NCK_COLOR:-}" ]; then
 		NCK_COLOR=0
-		if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+		if [ -t 1 ] && [ -z "${NO_COLOR+set}" ]; then
 			NCK_COLOR=1
 		fi
 	fi

@@ -42,7 +42,7 @@ fail() {
 	printf 'demo: step %d failed: %s\n' "$step" "$*" >&2
 	exit 1
 }
-if [ ! -t 1 ] || [ -n "${NO_COLOR:-}" ]; then
+if [ ! -t 1 ] || [ -n "${NO_COLOR+set}" ]; then
 	step() {
 		step=$((step + 1))
 		printf '\n== %d. %s\n' "$step" "$*"

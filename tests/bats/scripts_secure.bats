@@ -196,6 +196,8 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 	run -0 timeout 30 env NO_COLOR=1 script -qec 'secure_sender_v2.sh </dev/null' /dev/null
 	refute_output --partial $'\033['
 	assert_output --partial 'Secure chat sender'
+	run -0 timeout 30 env NO_COLOR= script -qec 'secure_sender_v2.sh </dev/null' /dev/null
+	refute_output --partial $'\033['
 }
 
 @test "no NCPASS: the password is asked on the terminal, without echo, and works" {
@@ -259,4 +261,20 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 		done
 		[ "$closed" -eq 1 ]
 	done
+}
+
+@test "v2 receiver on a terminal: each message's lines are coloured too" {
+	command -v script >/dev/null || skip "util-linux script is needed for a pseudo-terminal"
+	mkfifo "$T/tty.in"
+	exec 7<>"$T/tty.in"
+	bg env PORT=0 script -qfec secure_receiver_v2.sh /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 7>&-
+	wait_for_match "$T/tty.out" 'Listening on '
+	# (announced_port would take the 0 of the colour reset after the port)
+	RPORT=$(sed -nE 's/.*Listening on [^ ]*:([0-9]+)\. .*/\1/p' "$T/tty.out")
+	PORT=$RPORT run -0 timeout 60 secure_sender_v2.sh <<<'in colour'
+	wait_for_match "$T/tty.out" 'in colour'
+	run -0 cat "$T/tty.out"
+	assert_output --partial $'\033[0;32m['
+	assert_output --partial $'Decrypted message:\033[0m'
+	exec 7>&-
 }
