@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# ncenc/ncdec against the real openssl enc, both directions, and byte for byte: every
+# cipher x (binary, -a, -a -A) x key derivation x size. Each test loops over its matrix
+# itself, so the whole matrix costs a few thousand short processes, not thousands of tests.
+
+setup() {
+	load test_helper/common
+	common_setup
+	D=$BATS_TEST_TMPDIR
+	SIZES=(0 1 15 16 17 1M)
+	for s in "${SIZES[@]}"; do
+		random_file "$D/p$s" "$s"
+	done
+}
+
+teardown() {
+	common_teardown
+}
+
+KDFS=("-pbkdf2" "-iter 2500" "-pbkdf2 -md sha512" "-md sha256" "-md md5")
+MODES=("" "-a" "-a -A")
+
+# interop CIPHER: the whole matrix for one cipher; fails naming the first broken case.
+interop() {
+	local cipher=$1 m k s opts what
+	for m in "${MODES[@]}"; do
+		for k in "${KDFS[@]}"; do
+			for s in "${SIZES[@]}"; do
+				opts="-$cipher $m $k"
+				what="[$opts] size $s"
+				# ncenc -> openssl
+				# shellcheck disable=SC2086 # opts is a list of options
+				ncenc $opts -pass pass:pw -in "$D/p$s" -out "$D/c" 2>/dev/null ||
+					fail "ncenc failed: $what"
+				# shellcheck disable=SC2086
+				openssl enc -d $opts -pass pass:pw -in "$D/c" -out "$D/o" 2>/dev/null ||
+					fail "openssl cannot decrypt ncenc's output: $what"
+				cmp -s "$D/p$s" "$D/o" || fail "openssl decrypts ncenc's output wrongly: $what"
+				# openssl -> ncdec
+				# shellcheck disable=SC2086
+				openssl enc -e $opts -pass pass:pw -in "$D/p$s" -out "$D/c" 2>/dev/null
+				# shellcheck disable=SC2086
+				ncdec $opts -pass pass:pw -in "$D/c" -out "$D/o" 2>/dev/null ||
+					fail "ncdec cannot decrypt openssl's output: $what"
+				cmp -s "$D/p$s" "$D/o" || fail "ncdec decrypts openssl's output wrongly: $what"
+				# the same bytes for the same salt (openssl 3.0 writes no header with -S)
+				# shellcheck disable=SC2086
+				openssl enc -e $opts -S 0102030405060708 -pass pass:pw -in "$D/p$s" -out "$D/c1" 2>/dev/null
+				# shellcheck disable=SC2086
+				ncenc $opts -S 0102030405060708 -pass pass:pw -in "$D/p$s" -out "$D/c2" 2>/dev/null
+				cmp -s "$D/c1" "$D/c2" || fail "ncenc's bytes differ from openssl's: $what"
+			done
+		done
+	done
+}
+
+@test "interop: aes-128-cbc" {
+	interop aes-128-cbc
+}
+
+@test "interop: aes-192-cbc" {
+	interop aes-192-cbc
+}
+
+@test "interop: aes-256-cbc" {
+	interop aes-256-cbc
+}
+
+@test "interop: aes-128-ctr" {
+	interop aes-128-ctr
+}
+
+@test "interop: aes-192-ctr" {
+	interop aes-192-ctr
+}
+
+@test "interop: aes-256-ctr" {
+	interop aes-256-ctr
+}
+
+@test "interop: chacha20" {
+	interop chacha20
+}
+
+@test "interop: aliases -aes128 -aes192 -aes256 are the cbc ciphers" {
+	local a
+	for a in 128 192 256; do
+		ncenc "-aes$a" -pbkdf2 -S 0102030405060708 -pass pass:pw -in "$D/p17" -out "$D/c1"
+		openssl enc "-aes-$a-cbc" -pbkdf2 -S 0102030405060708 -pass pass:pw -in "$D/p17" -out "$D/c2"
+		cmp "$D/c1" "$D/c2"
+		openssl enc -d "-aes$a" -pbkdf2 -S 0102030405060708 -pass pass:pw -in "$D/c1" -out "$D/o"
+		cmp "$D/p17" "$D/o"
+	done
+}
+
+@test "interop: ncdec without options reads openssl's -aes-256-cbc -pbkdf2 in every shape" {
+	local m s
+	for m in "" "-a" "-a -A"; do
+		for s in "${SIZES[@]}"; do
+			# shellcheck disable=SC2086
+			openssl enc -aes-256-cbc -pbkdf2 $m -pass pass:pw -in "$D/p$s" -out "$D/c"
+			ncdec -pass pass:pw -in "$D/c" -out "$D/o" || fail "ncdec: [$m] size $s"
+			cmp -s "$D/p$s" "$D/o" || fail "ncdec decrypts wrongly: [$m] size $s"
+		done
+	done
+	# -md and -iter apply to detected openssl messages
+	openssl enc -aes-256-cbc -a -iter 777 -md sha512 -pass pass:pw -in "$D/p1M" -out "$D/c"
+	ncdec -iter 777 -md sha512 -pass pass:pw -in "$D/c" -out "$D/o"
+	cmp "$D/p1M" "$D/o"
+}
+
+@test "interop: the reference vector" {
+	run -0 --separate-stderr ncenc -aes-256-cbc -pbkdf2 -a -S 0102030405060708 -pass pass:chatpassword -p <<<"hello world"
+	assert_output "salt=0102030405060708
+key=F5EC5DD9913FB4D1A49F27D397BECE73FD57EDEEE31C7C008E67CA65C07D24ED
+iv =B4227366FD10F8099F34AEE2FAC14FC9
+JZtjsUiGeArframXCMD9ew=="
+	run -0 ncdec -pass chatpassword <<<"U2FsdGVkX18BAgMEBQYHCCWbY7FIhngK362plwjA/Xs="
+	assert_output "hello world"
+}
