@@ -278,3 +278,21 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 	assert_output --partial $'Decrypted message:\033[0m'
 	exec 7>&-
 }
+
+@test "a sender started before its receiver loses nothing (NCRETRY)" {
+	free_port
+	lines 5 "early" >"$T/msgs"
+	bg bash -c 'PORT=$1 NCRETRY=30 NCFORMAT=openssl secure_sender.sh <"$2" 2>/dev/null; echo "$?" >"$3"' _ \
+		"$FREE_PORT" "$T/msgs" "$T/sender.rc"
+	# the sender is retrying its first message now; only then does the receiver start
+	local i
+	for ((i = 0; i < 500; i++)); do
+		pgrep -g "$BG_PID" -x ncc >/dev/null && break
+		sleep 0.02
+	done
+	bg env PORT="$FREE_PORT" NCFORMAT=openssl secure_receiver.sh >"$T/out" 2>"$T/err"
+	wait_for_match "$T/sender.rc" '^[0-9]+$' 60
+	run -0 cat "$T/sender.rc"
+	assert_output 0
+	run -0 diff "$T/msgs" "$T/out"
+}
