@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# `make demo` (tests/demo.sh) keeps working: every step passes and nothing is left running.
+# `make demo` (tests/demo.sh) keeps working: every step passes.
 
 setup() {
 	load test_helper/common
