@@ -6,13 +6,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
 // outFile is the -out file. A regular file (or a new one) is written under a temporary
 // name in the same directory and renamed over the target only on success, so a failed
 // decryption never leaves plaintext behind under that name, nor destroys what was there.
-// Devices and FIFOs (-out /dev/stdout, a named pipe) are written in place.
+// Devices, FIFOs and anything under /dev or /proc (-out /dev/stdout, a named pipe) are
+// written in place; a symbolic link is followed, so the file it points to is replaced.
 type outFile struct {
 	*os.File
 	path string
@@ -21,13 +23,15 @@ type outFile struct {
 }
 
 func createOutput(path string) (*outFile, error) {
+	if abs, err := filepath.Abs(path); err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/")) {
+		return inPlace(path)
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	fi, err := os.Stat(path)
 	if err == nil && !fi.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
-		if err != nil {
-			return nil, err
-		}
-		return &outFile{File: f, path: path}, nil
+		return inPlace(path)
 	}
 	var mode fs.FileMode
 	switch {
@@ -43,6 +47,14 @@ func createOutput(path string) (*outFile, error) {
 		return nil, err
 	}
 	return &outFile{File: f, path: path, tmp: f.Name(), mode: mode}, nil
+}
+
+func inPlace(path string) (*outFile, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	return &outFile{File: f, path: path}, nil
 }
 
 // commit puts the finished output in place.
