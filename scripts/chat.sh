@@ -67,6 +67,11 @@ nck_password once
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/chat.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+# Ctrl+C ends every process of the chat at once (they share the terminal's process group);
+# these make the shell itself exit through its EXIT trap rather than die without cleaning up.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 openssl_line=(-aes-256-cbc -salt -base64 -A -pbkdf2 -iter 10000)
 
@@ -172,6 +177,7 @@ show() {
 # side ends too.
 receive() {
 	local rc=0
+	trap 'exit 130' INT # Ctrl+C here: we are the ones leaving, not a lost connection
 	decrypt | show
 	rc=${PIPESTATUS[0]}
 	if [ -e "$tmp/bye" ]; then

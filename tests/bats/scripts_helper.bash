@@ -10,6 +10,8 @@ scripts_setup() {
 	export NCPASS="pw-$BATS_TEST_NUMBER-$$"
 	unset NCFORMAT NCARGON2_TIME NCARGON2_MEMORY
 	T=$BATS_TEST_TMPDIR
+	# the scripts' own temporary files too, so that a test killing one leaves nothing behind
+	export TMPDIR=$T
 	# shellcheck disable=SC2034 # used by the .bats files
 	FIXTURES="$NCKIT_ROOT/tests/fixtures/tutorial"
 }
