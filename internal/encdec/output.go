@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -20,6 +22,8 @@ type outFile struct {
 	path string
 	tmp  string      // "" when written in place
 	mode fs.FileMode // the mode the result gets
+	done chan struct{}
+	stop func() // closes done, once
 }
 
 func createOutput(path string) (*outFile, error) {
@@ -46,7 +50,22 @@ func createOutput(path string) (*outFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &outFile{File: f, path: path, tmp: f.Name(), mode: mode}, nil
+	o := &outFile{File: f, path: path, tmp: f.Name(), mode: mode, done: make(chan struct{})}
+	o.stop = sync.OnceFunc(func() { close(o.done) })
+	// Killed meanwhile (Ctrl-C, a pipeline torn down), leave no temporary file behind.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		select {
+		case s := <-sigs:
+			_ = os.Remove(o.tmp)
+			signal.Reset(s)
+			_ = syscall.Kill(os.Getpid(), s.(syscall.Signal))
+		case <-o.done:
+			signal.Stop(sigs)
+		}
+	}()
+	return o, nil
 }
 
 func inPlace(path string) (*outFile, error) {
@@ -62,6 +81,7 @@ func (o *outFile) commit() error {
 	if o.tmp == "" {
 		return o.Close()
 	}
+	defer o.stop()
 	if err := o.Sync(); err != nil {
 		o.abort()
 		return err
@@ -86,6 +106,7 @@ func (o *outFile) abort() {
 	_ = o.Close()
 	if o.tmp != "" {
 		_ = os.Remove(o.tmp)
+		o.stop()
 	}
 }
 
