@@ -57,8 +57,8 @@ on_message() {
 		err="refused: openssl format (unauthenticated) while NCFORMAT=native"
 		rc=1
 	else
-		# ncdec's plaintext goes through a file, not a variable, so NUL bytes cannot be lost
-		# silently; its one error line becomes our error line.
+		# ncdec's plaintext and its one error line go to files: the status stays ncdec's own,
+		# a NUL in the plaintext costs no shell warning, and the error line becomes ours.
 		plain=$NCK_TMP/plain
 		if ! {
 			printf '%s' "$prefix" | base64 -d
