@@ -1,0 +1,138 @@
+package encdec
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run calls Main in-process.
+func run(t *testing.T, decrypt bool, stdin []byte, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	prog := "ncenc"
+	if decrypt {
+		prog = "ncdec"
+	}
+	code = Main(append([]string{prog}, args...), bytes.NewReader(stdin), &out, &errb, decrypt)
+	return out.String(), errb.String(), code
+}
+
+// fast native parameters keep the tests quick; the format is the same.
+var fast = []string{"-argon2-time", "1", "-argon2-memory", "8"}
+
+func TestRoundTrips(t *testing.T) {
+	msg := []byte("hello world\n")
+	tests := []struct {
+		name string
+		enc  []string
+		dec  []string
+	}{
+		{"native", fast, nil},
+		{"native armor", append([]string{"-a"}, fast...), nil},
+		{"openssl detected", []string{"-aes-256-cbc", "-pbkdf2"}, nil},
+		{"openssl base64 detected", []string{"-aes-256-cbc", "-pbkdf2", "-a"}, nil},
+		{"openssl -A detected", []string{"-aes-256-cbc", "-pbkdf2", "-a", "-A"}, nil},
+		{"openssl iter detected", []string{"-aes-256-cbc", "-iter", "99", "-md", "sha1"}, []string{"-iter", "99", "-md", "sha1"}},
+		{"legacy", []string{"-aes-128-cbc", "-md", "md5"}, []string{"-aes-128-cbc", "-md", "md5"}},
+		{"ctr base64", []string{"-aes-192-ctr", "-pbkdf2", "-a"}, []string{"-aes-192-ctr", "-pbkdf2", "-a"}},
+		{"chacha20 nosalt", []string{"-chacha20", "-pbkdf2", "-nosalt"}, []string{"-chacha20", "-pbkdf2", "-nosalt"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ct, stderr, code := run(t, false, msg, append(tt.enc, "-pass", "pass:pw")...)
+			if code != 0 {
+				t.Fatalf("ncenc: %d %s", code, stderr)
+			}
+			pt, stderr, code := run(t, true, []byte(ct), append(tt.dec, "-pass", "pw")...)
+			if code != 0 || pt != string(msg) {
+				t.Fatalf("ncdec: %d %q %s", code, pt, stderr)
+			}
+			// ncenc -d is ncdec
+			pt, _, code = run(t, false, []byte(ct), append(tt.dec, "-d", "-k", "pw")...)
+			if code != 0 || pt != string(msg) {
+				t.Fatalf("ncenc -d: %d %q", code, pt)
+			}
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	good, _, _ := run(t, false, []byte("x"), "-aes-256-cbc", "-pbkdf2", "-a", "-pass", "pw")
+	tests := []struct {
+		name    string
+		decrypt bool
+		stdin   string
+		args    []string
+		code    int
+		stderr  string
+	}{
+		{"unknown flag", false, "", []string{"-frobnicate"}, 2, "ncenc: unknown flag -frobnicate\n"},
+		{"unsupported cipher", false, "", []string{"-aes-256-ofb", "-pass", "x"}, 2, "ncenc: unsupported cipher -aes-256-ofb\n"},
+		{"iter 0", false, "", []string{"-aes-256-cbc", "-iter", "0", "-pass", "x"}, 2, "ncenc: -iter 0: the iteration count must be a positive number\n"},
+		{"bad hex", true, "", []string{"-aes-256-cbc", "-S", "xx", "-pass", "x"}, 2, "ncdec: -S: invalid hex value: encoding/hex: invalid byte: U+0078 'x'\n"},
+		{"nosalt needs cipher", true, "", []string{"-nosalt", "-pass", "x"}, 2, "ncdec: -nosalt needs an openssl cipher option such as -aes-256-cbc\n"},
+		{"operand", true, "", []string{"file"}, 2, "ncdec: unexpected operand \"file\": input comes from stdin or -in FILE\n"},
+		{"argon2 ceiling", false, "", []string{"-argon2-time", "99", "-pass", "x"}, 2, ""},
+		{"empty", true, "", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
+		{"white space only", true, " \r\n\n", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
+		{"trailing junk", true, good + "junk\n", []string{"-pass", "pw"}, 1, "ncdec: message 2: unrecognized input after the previous message\n"},
+		{"second message bad", true, good + good[:20] + "\n", []string{"-pass", "pw"}, 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := run(t, tt.decrypt, []byte(tt.stdin), tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d (%s)", code, tt.code, stderr)
+			}
+			first := stderr
+			if i := strings.Index(stderr, "\n"); i >= 0 {
+				first = stderr[:i+1]
+			}
+			if tt.stderr != "" && first != tt.stderr {
+				t.Errorf("stderr %q, want %q", first, tt.stderr)
+			}
+			if strings.Count(stderr, "\n") > 2 {
+				t.Errorf("more than an error and a hint: %q", stderr)
+			}
+		})
+	}
+}
+
+func TestOutFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	if err := os.WriteFile(out, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	ct, _, _ := run(t, false, bytes.Repeat([]byte("x"), 100), "-aes-256-cbc", "-pbkdf2", "-pass", "pw")
+	bad := ct[:len(ct)-1]
+	if _, _, code := run(t, true, []byte(bad), "-pass", "pw", "-out", out); code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "old" {
+		t.Errorf("failed decryption changed -out: %q", b)
+	}
+	if _, _, code := run(t, true, []byte(ct), "-pass", "pw", "-out", out); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	b, _ := os.ReadFile(out)
+	fi, _ := os.Stat(out)
+	if string(b) != strings.Repeat("x", 100) || fi.Mode().Perm() != 0o640 {
+		t.Errorf("-out = %q, mode %v", b, fi.Mode())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+func TestPrintOnly(t *testing.T) {
+	out, _, code := run(t, false, nil, "-aes-256-cbc", "-pbkdf2", "-S", "0102030405060708", "-pass", "chatpassword", "-P")
+	want := "salt=0102030405060708\nkey=F5EC5DD9913FB4D1A49F27D397BECE73FD57EDEEE31C7C008E67CA65C07D24ED\niv =B4227366FD10F8099F34AEE2FAC14FC9\n"
+	if code != 0 || out != want {
+		t.Errorf("-P: %d %q", code, out)
+	}
+}
