@@ -187,6 +187,12 @@ func (r *base64Reader) fill() {
 	i := 0
 	defer func() { _, _ = r.br.Discard(i) }()
 	for ; i < len(buf) && len(r.out)+3 <= cap(r.out); i++ {
+		if r.nq == 0 && r.eq == 0 {
+			if n := r.decodeRun(buf[i:]); n > 0 {
+				i += n - 1 // and the loop adds one
+				continue
+			}
+		}
 		c := buf[i]
 		switch c {
 		case '\n':
@@ -259,6 +265,42 @@ func (r *base64Reader) fill() {
 			r.emit()
 		}
 	}
+}
+
+// decodeRun is the fast path of fill: at a quantum boundary it decodes whole quanta from
+// the start of b in one call. It stops short of anything that needs the careful path: the
+// end of the run of base64 characters and the few before it (where a marker could straddle
+// the end of what is buffered), a marker at a quantum boundary, and the end of room in r.out.
+func (r *base64Reader) decodeRun(b []byte) int {
+	j := 0
+	for j < len(b) && decodeMap[b[j]] != 0xff {
+		j++
+	}
+	// Every quantum start p < n then has the marker's length of characters at hand.
+	n := min(j-(len(SaltedBase64)-4), (cap(r.out)-len(r.out))/3*4) / 4 * 4
+	if n <= 0 {
+		return 0
+	}
+	if r.split {
+		for p := 0; p < n; p += 4 {
+			if b[p] == 'U' && (p > 0 || r.nchars > 0) && string(b[p:p+len(SaltedBase64)]) == SaltedBase64 {
+				n = p
+				break
+			}
+		}
+		if n == 0 {
+			return 0
+		}
+	}
+	m := n / 4 * 3
+	if _, err := base64.StdEncoding.Decode(r.out[len(r.out):len(r.out)+m], b[:n]); err != nil {
+		return 0 // cannot happen: b[:n] is whole quanta of the alphabet; the careful path decides
+	}
+	r.out = r.out[:len(r.out)+m]
+	r.decoded += int64(m)
+	r.nchars += int64(n)
+	r.lineLen += n
+	return n
 }
 
 // endsAtNewline decides, at the end of a non-empty line, whether the message ends there.
