@@ -412,6 +412,8 @@ func (cfg *config) opensslOptions(pw []byte, keysTo io.Writer) *opensslenc.Optio
 		Base64:   cfg.base64,
 		OneLine:  cfg.oneLine,
 		Split:    true,
+		// an armored nckit stream may follow an openssl base64 message directly
+		TextStarts: []string{nativeArmorStart},
 	}
 	if cfg.show > 0 {
 		o.ShowKeys = func(k opensslenc.Keys) error {
@@ -454,6 +456,9 @@ func (cfg *config) encryptNative(in io.Reader, dst io.Writer, pw []byte) error {
 	}
 	return nil
 }
+
+// nativeArmorStart is how an armored nckit stream begins (native.IsStart accepts it).
+const nativeArmorStart = "nckitENC"
 
 var (
 	errEmpty = errors.New("no input")

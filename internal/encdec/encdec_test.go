@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nckit/nckit/internal/native"
 )
 
 // run calls Main in-process.
@@ -134,5 +136,21 @@ func TestPrintOnly(t *testing.T) {
 	want := "salt=0102030405060708\nkey=F5EC5DD9913FB4D1A49F27D397BECE73FD57EDEEE31C7C008E67CA65C07D24ED\niv =B4227366FD10F8099F34AEE2FAC14FC9\n"
 	if code != 0 || out != want {
 		t.Errorf("-P: %d %q", code, out)
+	}
+}
+
+func TestNativeArmorAfterOpenSSLBase64(t *testing.T) {
+	if !native.IsStart([]byte(nativeArmorStart)) {
+		t.Fatalf("native.IsStart(%q) is false: the armor magic changed", nativeArmorStart)
+	}
+	// 16 bytes of plaintext: exactly one full 64-column line without padding, so nothing in
+	// the openssl text itself shows where it ends.
+	first, _, _ := run(t, false, []byte("sixteen bytes!!\n"), "-aes-256-cbc", "-pbkdf2", "-a", "-pass", "pw")
+	second, _, _ := run(t, false, []byte("native\n"), append([]string{"-a", "-pass", "pw"}, fast...)...)
+	for _, in := range []string{first + second, strings.TrimSuffix(first, "\n") + second} {
+		out, stderr, code := run(t, true, []byte(in), "-pass", "pw")
+		if code != 0 || out != "sixteen bytes!!\nnative\n" {
+			t.Errorf("got %d %q %s", code, out, stderr)
+		}
 	}
 }

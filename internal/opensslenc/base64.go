@@ -93,7 +93,8 @@ var decodeMap = func() (m [256]byte) {
 // With split set, the message also ends
 //   - after its '=' padding;
 //   - where the text continues with "U2FsdGVkX1" at a quantum boundary (a new salted
-//     message, on its own line or glued to the previous one as -A output is);
+//     message, on its own line or glued to the previous one as -A output is), or with
+//     another format's start given in Options.TextStarts;
 //   - at the end of a line shorter than the lines before it (the last line of a wrapped
 //     message);
 //   - when align > 0, at the end of a first line shorter than openssl's 64 columns whose
@@ -129,13 +130,21 @@ type base64Reader struct {
 	// check asks for it before reading on.
 	canEnd func() bool
 	check  bool
+	// markers are the texts that start the next message at a quantum boundary.
+	markers []string
 }
 
 // guessLimit bounds the messages whose end is guessed (see base64Reader).
 const guessLimit = 4096
 
-func newBase64Reader(br *bufio.Reader, split bool, align int) *base64Reader {
-	return &base64Reader{br: br, split: split, align: align, out: make([]byte, 0, 32*1024)}
+func newBase64Reader(br *bufio.Reader, split bool, align int, more []string) *base64Reader {
+	markers := []string{SaltedBase64}
+	for _, m := range more {
+		if m != "" && len(m) <= maxMarker {
+			markers = append(markers, m)
+		}
+	}
+	return &base64Reader{br: br, split: split, align: align, markers: markers, out: make([]byte, 0, 32*1024)}
 }
 
 func (r *base64Reader) Read(p []byte) (int, error) {
@@ -237,22 +246,20 @@ func (r *base64Reader) fill() {
 			r.finish(fmt.Errorf("%w: data after '='", ErrBase64))
 			return
 		}
-		if r.split && c == 'U' && r.nq == 0 && r.nchars > 0 {
-			// Decide with what is buffered when it already differs from the marker; wait
-			// for more only while it could still be one.
-			m := min(len(buf)-i, len(SaltedBase64))
-			if string(buf[i:i+m]) == SaltedBase64[:m] && m < len(SaltedBase64) {
+		if r.split && r.nq == 0 && r.nchars > 0 && r.startsMarker(c) {
+			// Decide with what is buffered when it already differs from every marker;
+			// wait for more only while it could still be one.
+			if r.undecided(buf[i:]) {
 				if i > 0 {
 					return // consume what came before, then look again with more data
 				}
-				buf, err = r.br.Peek(len(SaltedBase64))
-				if len(buf) < len(SaltedBase64) && err != io.EOF && err != nil {
+				buf, err = r.br.Peek(maxMarker)
+				if len(buf) < maxMarker && err != io.EOF && err != nil {
 					r.finish(err)
 					return
 				}
-				m = min(len(buf), len(SaltedBase64))
 			}
-			if m == len(SaltedBase64) && string(buf[i:i+m]) == SaltedBase64 {
+			if r.marker(buf[i:]) {
 				r.finish(io.EOF) // the next message starts here
 				return
 			}
@@ -267,6 +274,39 @@ func (r *base64Reader) fill() {
 	}
 }
 
+// maxMarker is the longest text that can start a message (SaltedBase64 or a marker given
+// in Options.TextStarts, which must not be longer).
+const maxMarker = len(SaltedBase64)
+
+func (r *base64Reader) startsMarker(c byte) bool {
+	for _, m := range r.markers {
+		if m[0] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// marker reports whether b starts with a marker.
+func (r *base64Reader) marker(b []byte) bool {
+	for _, m := range r.markers {
+		if len(b) >= len(m) && string(b[:len(m)]) == m {
+			return true
+		}
+	}
+	return false
+}
+
+// undecided reports whether b, all that is buffered, is a proper prefix of a marker.
+func (r *base64Reader) undecided(b []byte) bool {
+	for _, m := range r.markers {
+		if len(b) < len(m) && string(b) == m[:len(b)] {
+			return true
+		}
+	}
+	return false
+}
+
 // decodeRun is the fast path of fill: at a quantum boundary it decodes whole quanta from
 // the start of b in one call. It stops short of anything that needs the careful path: the
 // end of the run of base64 characters and the few before it (where a marker could straddle
@@ -277,13 +317,13 @@ func (r *base64Reader) decodeRun(b []byte) int {
 		j++
 	}
 	// Every quantum start p < n then has the marker's length of characters at hand.
-	n := min(j-(len(SaltedBase64)-4), (cap(r.out)-len(r.out))/3*4) / 4 * 4
+	n := min(j-(maxMarker-4), (cap(r.out)-len(r.out))/3*4) / 4 * 4
 	if n <= 0 {
 		return 0
 	}
 	if r.split {
 		for p := 0; p < n; p += 4 {
-			if b[p] == 'U' && (p > 0 || r.nchars > 0) && string(b[p:p+len(SaltedBase64)]) == SaltedBase64 {
+			if (p > 0 || r.nchars > 0) && r.startsMarker(b[p]) && r.marker(b[p:]) {
 				n = p
 				break
 			}

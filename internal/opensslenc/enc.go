@@ -60,6 +60,9 @@ type Options struct {
 	// Split lets the decryptor end a message where the next salted one starts (or, in
 	// base64, where the text shows it complete); otherwise a message runs to EOF.
 	Split bool
+	// TextStarts are more texts that start a following message in base64 (another
+	// format's armor), at most len(SaltedBase64) long.
+	TextStarts []string
 	// ShowKeys, when set, receives salt, key and IV once derived (-p, -P). Returning
 	// ErrStop ends the operation there successfully without reading data (-P).
 	ShowKeys func(Keys) error
@@ -233,7 +236,7 @@ func Decrypt(br *bufio.Reader, dst io.Writer, o *Options) error {
 		if o.Cipher.Padded() {
 			align = o.Cipher.BlockSize()
 		}
-		src = newBase64Reader(br, o.Split && o.header(), align)
+		src = newBase64Reader(br, o.Split && o.header(), align, o.TextStarts)
 	} else {
 		// Splitting starts after the header, which itself begins with "Salted__".
 		src = &binaryReader{br: br, align: o.Cipher.BlockSize()}
