@@ -99,18 +99,30 @@ var cipherLike = regexp.MustCompile(`^(aes|aria|bf|blowfish|camellia|cast|chacha
 // checkCipherArgs turns an openssl cipher nckit does not implement into a clear message,
 // where the flag parser would only say "unknown flag".
 func checkCipherArgs(fl []cli.Flag, args []string) error {
-	known := map[string]bool{}
+	known := map[string]bool{} // flag name -> takes a value
 	for _, f := range fl {
+		tv := false
+		if d, ok := f.(cli.DocGenerationFlag); ok {
+			tv = d.TakesValue()
+		}
 		for _, n := range f.Names() {
-			known[n] = true
+			known[n] = tv
 		}
 	}
-	for _, a := range args[min(1, len(args)):] {
+	args = args[min(1, len(args)):]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if a == "--" {
 			break
 		}
 		name := strings.TrimLeft(a, "-")
-		if !strings.HasPrefix(a, "-") || known[name] || !cipherLike.MatchString(name) {
+		if tv, ok := known[name]; ok {
+			if tv {
+				i++ // its value, which may well start with a dash
+			}
+			continue
+		}
+		if !strings.HasPrefix(a, "-") || !cipherLike.MatchString(name) {
 			continue
 		}
 		return hinted{cmdline.Usagef("unsupported cipher %s", a),

@@ -73,6 +73,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"unknown flag", false, "", []string{"-frobnicate"}, 2, "ncenc: unknown flag -frobnicate\n"},
 		{"unsupported cipher", false, "", []string{"-aes-256-ofb", "-pass", "x"}, 2, "ncenc: unsupported cipher -aes-256-ofb\n"},
+		{"dash value is no cipher", false, "x", []string{"-aes-256-cbc", "-pass", "-aes-like-password", "-P"}, 0, ""},
 		{"iter 0", false, "", []string{"-aes-256-cbc", "-iter", "0", "-pass", "x"}, 2, "ncenc: -iter 0: the iteration count must be a positive number\n"},
 		{"bad hex", true, "", []string{"-aes-256-cbc", "-S", "xx", "-pass", "x"}, 2, "ncdec: -S: invalid hex value: encoding/hex: invalid byte: U+0078 'x'\n"},
 		{"nosalt needs cipher", true, "", []string{"-nosalt", "-pass", "x"}, 2, "ncdec: -nosalt needs an openssl cipher option such as -aes-256-cbc\n"},
