@@ -137,7 +137,6 @@ type config struct {
 	decrypt  bool
 	cipher   *opensslenc.Cipher // nil: nckit format (encrypt) or detection (decrypt)
 	kdf      opensslenc.KDF
-	kdfSet   bool // -pbkdf2 or -iter given
 	base64   bool
 	oneLine  bool
 	noSalt   bool
@@ -184,7 +183,6 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	}
 
 	cfg.kdf.PBKDF2 = c.Bool("pbkdf2") || c.IsSet("iter")
-	cfg.kdfSet = cfg.kdf.PBKDF2
 	if c.IsSet("iter") {
 		if c.Int("iter") <= 0 {
 			return nil, cmdline.Usagef("-iter %d: the iteration count must be a positive number", c.Int("iter"))
@@ -263,9 +261,6 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	explicit := cfg.pw.HasPass || cfg.pw.HasK || cfg.pw.HasKFile
 	// With -K and no password option there is nothing to ask for, as with openssl.
 	cfg.needPass = explicit || cfg.key == nil
-	if cfg.key == nil && cfg.iv != nil && !cfg.needPass {
-		return nil, cmdline.Usagef("-iv needs -K")
-	}
 	if cfg.cipher != nil && cfg.key != nil && !cfg.needPass && cfg.iv == nil && cfg.cipher.IVLen > 0 {
 		return nil, cmdline.Usagef("-K needs -iv for %s", cfg.cipher.Name)
 	}
