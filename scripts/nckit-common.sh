@@ -102,8 +102,9 @@ nck_config() {
 
 # nck_password confirm|once: make sure NCPASS is set and exported. When it is not in the
 # environment, ask on the terminal without echo (twice with "confirm", as senders do, since a
-# typo there would only show up on the other side). read is a shell builtin: the password
-# never becomes an argument of any process.
+# typo there would only show up on the other side). Echo is off before the prompt appears, so
+# an answer typed at once is never shown, and is restored however the script ends. read is a
+# shell builtin: the password never becomes an argument of any process.
 nck_password() {
 	local mode=$1 again=
 	if [ -n "${NCPASS+set}" ]; then
@@ -114,21 +115,37 @@ nck_password() {
 		printf '%s: no password: set NCPASS or run on a terminal\n' "$NCK_PROG" >&2
 		exit 2
 	fi
-	printf 'password: ' >/dev/tty
-	IFS= read -rs NCPASS </dev/tty || true
-	printf '\n' >/dev/tty
+	NCK_STTY=$(stty -g </dev/tty)
+	trap 'nck_tty_restore; exit 130' INT
+	trap 'nck_tty_restore; exit 143' TERM
+	trap 'nck_tty_restore; exit 129' HUP
+	stty -echo </dev/tty
+	NCPASS=$(nck_ask 'password: ')
 	if [ "$mode" = confirm ]; then
-		printf 'password (again): ' >/dev/tty
-		IFS= read -rs again </dev/tty || true
-		printf '\n' >/dev/tty
-		if [ "$NCPASS" != "$again" ]; then
-			nck_die "passwords do not match"
-		fi
+		again=$(nck_ask 'password (again): ')
+	fi
+	nck_tty_restore
+	trap - INT TERM HUP
+	if [ "$mode" = confirm ] && [ "$NCPASS" != "$again" ]; then
+		nck_die "passwords do not match"
 	fi
 	if [ -z "$NCPASS" ]; then
 		nck_die "empty password"
 	fi
 	export NCPASS
+}
+
+# nck_ask PROMPT: one line from the terminal (echo already off), on stdout.
+nck_ask() {
+	local answer=
+	printf '%s' "$1" >/dev/tty
+	IFS= read -r answer </dev/tty || true
+	printf '\n' >/dev/tty
+	printf '%s' "$answer"
+}
+
+nck_tty_restore() {
+	stty "$NCK_STTY" </dev/tty 2>/dev/null || true
 }
 
 # nck_colors: set the colour variables, empty unless stdout is a terminal and NO_COLOR is
