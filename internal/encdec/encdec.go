@@ -125,7 +125,7 @@ func checkCipherArgs(fl []cli.Flag, args []string) error {
 		if !strings.HasPrefix(a, "-") || !cipherLike.MatchString(name) {
 			continue
 		}
-		return hinted{cmdline.Usagef("unsupported cipher %s", a),
+		return hinted{fmt.Errorf("unsupported cipher %s", a),
 			"supported: -" + strings.Join(opensslenc.CipherNames(), " -") + ", or none for nckit's own format"}
 	}
 	return nil
@@ -185,13 +185,13 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	cfg.kdf.PBKDF2 = c.Bool("pbkdf2") || c.IsSet("iter")
 	if c.IsSet("iter") {
 		if c.Int("iter") <= 0 {
-			return nil, cmdline.Usagef("-iter %d: the iteration count must be a positive number", c.Int("iter"))
+			return nil, fmt.Errorf("-iter %d: the iteration count must be a positive number", c.Int("iter"))
 		}
 		cfg.kdf.Iter = c.Int("iter")
 	}
 	if c.IsSet("md") {
 		if _, err := opensslenc.Digest(c.String("md")); err != nil {
-			return nil, cmdline.Usagef("-md: %v", err)
+			return nil, fmt.Errorf("-md: %w", err)
 		}
 		cfg.kdf.Digest = c.String("md")
 	}
@@ -288,7 +288,7 @@ func (cfg *config) hexOpt(c *cli.Context, name string, n int) ([]byte, error) {
 	}
 	b, warn, err := opensslenc.ParseHex(c.String(name), n)
 	if err != nil {
-		return nil, cmdline.Usagef("-%s: %v", name, err)
+		return nil, fmt.Errorf("-%s: %w", name, err)
 	}
 	if warn != "" {
 		cfg.warnings = append(cfg.warnings, "-"+name+": "+warn)

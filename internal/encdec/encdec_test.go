@@ -72,10 +72,10 @@ func TestExitCodes(t *testing.T) {
 		stderr  string
 	}{
 		{"unknown flag", false, "", []string{"-frobnicate"}, 2, "ncenc: unknown flag -frobnicate\n"},
-		{"unsupported cipher", false, "", []string{"-aes-256-ofb", "-pass", "x"}, 2, "ncenc: unsupported cipher -aes-256-ofb\n"},
+		{"unsupported cipher", false, "", []string{"-aes-256-ofb", "-pass", "x"}, 1, "ncenc: unsupported cipher -aes-256-ofb\n"},
 		{"dash value is no cipher", false, "x", []string{"-aes-256-cbc", "-pass", "-aes-like-password", "-P"}, 0, ""},
-		{"iter 0", false, "", []string{"-aes-256-cbc", "-iter", "0", "-pass", "x"}, 2, "ncenc: -iter 0: the iteration count must be a positive number\n"},
-		{"bad hex", true, "", []string{"-aes-256-cbc", "-S", "xx", "-pass", "x"}, 2, "ncdec: -S: invalid hex value: encoding/hex: invalid byte: U+0078 'x'\n"},
+		{"iter 0", false, "", []string{"-aes-256-cbc", "-iter", "0", "-pass", "x"}, 1, "ncenc: -iter 0: the iteration count must be a positive number\n"},
+		{"bad hex", true, "", []string{"-aes-256-cbc", "-S", "xx", "-pass", "x"}, 1, "ncdec: -S: invalid hex value: encoding/hex: invalid byte: U+0078 'x'\n"},
 		{"nosalt needs cipher", true, "", []string{"-nosalt", "-pass", "x"}, 2, "ncdec: -nosalt needs an openssl cipher option such as -aes-256-cbc\n"},
 		{"operand", true, "", []string{"file"}, 2, "ncdec: unexpected operand \"file\": input comes from stdin or -in FILE\n"},
 		{"argon2 ceiling", false, "", []string{"-argon2-time", "99", "-pass", "x"}, 2, ""},

@@ -125,19 +125,22 @@ same_as_openssl() {
 	[[ $stderr == "ncdec: cannot create output: "* ]]
 }
 
-@test "cli: command-line errors are one line and exit 2" {
-	run -2 --separate-stderr ncenc -aes-256-gcm -pass pass:pw
+@test "cli: a bad option value is one line and exits 1, as with openssl enc" {
+	run -1 --separate-stderr ncenc -aes-256-gcm -pass pass:pw
 	[ "${stderr%%$'\n'*}" = "ncenc: unsupported cipher -aes-256-gcm" ]
-	run -2 --separate-stderr ncenc -des3 -pass pass:pw
+	run -1 --separate-stderr ncenc -des3 -pass pass:pw
 	[ "${stderr%%$'\n'*}" = "ncenc: unsupported cipher -des3" ]
-	run -2 --separate-stderr ncenc -aes-256-cbc -iter 0 -pass pass:pw
+	run -1 --separate-stderr ncenc -aes-256-cbc -iter 0 -pass pass:pw
 	[ "$stderr" = "ncenc: -iter 0: the iteration count must be a positive number" ]
-	run -2 --separate-stderr ncenc -aes-256-cbc -S zz -pass pass:pw
+	run -1 --separate-stderr ncenc -aes-256-cbc -S zz -pass pass:pw
 	[[ $stderr == "ncenc: -S: invalid hex value: "* ]]
-	run -2 --separate-stderr ncenc -aes-256-cbc -K xyz -iv 00
+	run -1 --separate-stderr ncenc -aes-256-cbc -K xyz -iv 00
 	[[ $stderr == "ncenc: -K: invalid hex value: "* ]]
-	run -2 --separate-stderr ncenc -aes-256-cbc -md sha3 -pass pass:pw
+	run -1 --separate-stderr ncenc -aes-256-cbc -md sha3 -pass pass:pw
 	[[ $stderr == "ncenc: -md: unknown digest \"sha3\""* ]]
+}
+
+@test "cli: a malformed command line is one line and exits 2" {
 	run -2 --separate-stderr ncenc -aes-256-cbc -aes-128-ctr -pass pass:pw
 	[ "$stderr" = "ncenc: cannot use -aes-128-ctr and -aes-256-cbc together" ]
 	run -2 --separate-stderr ncenc -pbkdf2 -pass pass:pw
