@@ -206,7 +206,7 @@ eight"
 
 @test "cli: each message comes out as soon as it is complete, before the input ends" {
 	mkfifo "$D/fifo"
-	bg ncdec -pass pass:pw -in "$D/fifo" -out /dev/stdout >"$D/got"
+	spawn ncdec -pass pass:pw -in "$D/fifo" -out /dev/stdout >"$D/got"
 	exec 4>"$D/fifo"
 	local msg
 	# one-line messages with and without '=' padding, a full 64-column line, several lines

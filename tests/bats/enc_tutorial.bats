@@ -17,7 +17,7 @@ teardown() {
 # listen CMD: start the receiver pipeline CMD (which must use "nc -lv 127.0.0.1 0") in the
 # background with its stdout in $D/got and nc's stderr in $D/nc.err; sets PORT.
 listen() {
-	bg bash -c "$1" >"$D/got" 2>"$D/nc.err"
+	spawn bash -c "$1" >"$D/got" 2>"$D/nc.err"
 	PORT=$(announced_port "$D/nc.err")
 }
 
@@ -68,7 +68,7 @@ send_v1() { # TOOL MESSAGE
 @test "tutorial v2: timestamped message, -iter 10000, \$(...) capture and preview" {
 	local enc
 	for enc in ncenc openssl; do
-		bg nc -lv 127.0.0.1 0 >"$D/wire" 2>"$D/nc.err"
+		spawn nc -lv 127.0.0.1 0 >"$D/wire" 2>"$D/nc.err"
 		PORT=$(announced_port "$D/nc.err")
 		message="bonjour"
 		timestamped_message="[$(date +%H:%M:%S)] $message"
@@ -110,7 +110,7 @@ send_v1() { # TOOL MESSAGE
 
 @test "tutorial file transfer, encrypted: nc -l | ncdec > received_file.txt" {
 	echo "Ceci est mon message secret" >"$D/secret.txt"
-	bg bash -c "nc -lv 127.0.0.1 0 | ncdec -pass pass:chatpassword > '$D/received_file.txt'" 2>"$D/nc.err"
+	spawn bash -c "nc -lv 127.0.0.1 0 | ncdec -pass pass:chatpassword > '$D/received_file.txt'" 2>"$D/nc.err"
 	PORT=$(announced_port "$D/nc.err")
 	ncenc -pass pass:chatpassword <"$D/secret.txt" | nc -N localhost "$PORT"
 	wait "$BG_PID"

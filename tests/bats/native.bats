@@ -29,7 +29,7 @@ one_line() {
 		rm -f "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 		mkfifo "$BATS_TEST_TMPDIR/in"
 		# shellcheck disable=SC2086
-		bg sh -c 'ncenc $1 -pass pass:pw -argon2-time 1 -argon2-memory 8 <"$2" | ncdec -pass pass:pw >"$3"' \
+		spawn sh -c 'ncenc $1 -pass pass:pw -argon2-time 1 -argon2-memory 8 <"$2" | ncdec -pass pass:pw >"$3"' \
 			_ "$armor" "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 		exec 4>"$BATS_TEST_TMPDIR/in"
 		echo "first line" >&4
@@ -44,7 +44,7 @@ one_line() {
 }
 
 @test "native: echo hi | ncenc -pass chatpassword | ncc -N, ncl | ncdec with NCPASS" {
-	bg sh -c 'ncl -v 127.0.0.1 0 2>"$1" </dev/null | NCPASS=chatpassword ncdec >"$2" 2>"$3"' \
+	spawn sh -c 'ncl -v 127.0.0.1 0 2>"$1" </dev/null | NCPASS=chatpassword ncdec >"$2" 2>"$3"' \
 		_ "$BATS_TEST_TMPDIR/ncl.err" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/ncdec.err"
 	port=$(announced_port "$BATS_TEST_TMPDIR/ncl.err")
 	run -0 sh -c "echo hi | ncenc -pass chatpassword | ncc -N 127.0.0.1 $port"
@@ -58,12 +58,12 @@ one_line() {
 # The chat case: each typed line crosses ncenc -a | ncc and ncl | ncdec while the sender's
 # stdin is still open.
 @test "native: a line typed into ncenc -a | ncc comes out of ncl | ncdec at once" {
-	bg sh -c 'ncl -v 127.0.0.1 0 2>"$1" </dev/null | ncdec -pass pass:pw >"$2"' \
+	spawn sh -c 'ncl -v 127.0.0.1 0 2>"$1" </dev/null | ncdec -pass pass:pw >"$2"' \
 		_ "$BATS_TEST_TMPDIR/ncl.err" "$BATS_TEST_TMPDIR/out"
 	receiver=$BG_PID
 	port=$(announced_port "$BATS_TEST_TMPDIR/ncl.err")
 	mkfifo "$BATS_TEST_TMPDIR/in"
-	bg sh -c 'ncenc -a -pass pass:pw -argon2-time 1 -argon2-memory 8 <"$1" | ncc -N 127.0.0.1 "$2"' \
+	spawn sh -c 'ncenc -a -pass pass:pw -argon2-time 1 -argon2-memory 8 <"$1" | ncc -N 127.0.0.1 "$2"' \
 		_ "$BATS_TEST_TMPDIR/in" "$port"
 	sender=$BG_PID
 	exec 4>"$BATS_TEST_TMPDIR/in"
@@ -80,7 +80,7 @@ one_line() {
 
 @test "native: streams sent one after another to ncl -k | ncdec decode one after another" {
 	export NCPASS=chatpassword
-	bg sh -c 'ncl -k -v 127.0.0.1 0 2>"$1" </dev/null | ncdec >"$2"' \
+	spawn sh -c 'ncl -k -v 127.0.0.1 0 2>"$1" </dev/null | ncdec >"$2"' \
 		_ "$BATS_TEST_TMPDIR/ncl.err" "$BATS_TEST_TMPDIR/out"
 	port=$(announced_port "$BATS_TEST_TMPDIR/ncl.err")
 	run -0 sh -c "echo one | ncenc ${CHEAP[*]} | ncc -N 127.0.0.1 $port"

@@ -6,7 +6,6 @@
 setup() {
 	load test_helper/common
 	common_setup
-	load nc_helper
 	require_peers
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
@@ -22,14 +21,14 @@ nc_udp_port() {
 }
 
 @test "interop tcp: nc -> ncl and ncc -> nc -l, text" {
-	bg ncl -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -v 127.0.0.1 0 </dev/null >out 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	run -0 nc -N 127.0.0.1 "$port" <<<"from nc"
 	expect_exit 0 "$pid"
 	[ "$(cat out)" = "from nc" ]
 
-	bg nc -v -l 127.0.0.1 0 </dev/null >nout 2>nerr
+	spawn nc -v -l 127.0.0.1 0 </dev/null >nout 2>nerr
 	pid=$BG_PID
 	port=$(announced_port nerr)
 	run -0 ncc -N 127.0.0.1 "$port" <<<"from ncc"
@@ -41,7 +40,7 @@ nc_udp_port() {
 	random_file f 4M
 	random_file g 4M
 	# nc connects: f up to ncl, g down from ncl
-	bg ncl -N -v 127.0.0.1 0 <g >up 2>err
+	spawn ncl -N -v 127.0.0.1 0 <g >up 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	nc -N 127.0.0.1 "$port" <f >down
@@ -50,7 +49,7 @@ nc_udp_port() {
 
 	# ncc connects to nc -l
 	rm -f up down
-	bg nc -N -v -l 127.0.0.1 0 <g >up 2>nerr
+	spawn nc -N -v -l 127.0.0.1 0 <g >up 2>nerr
 	pid=$BG_PID
 	port=$(announced_port nerr)
 	ncc -N 127.0.0.1 "$port" <f >down
@@ -60,14 +59,14 @@ nc_udp_port() {
 
 @test "interop tcp: serving a file with -N to a -d client, both pairings" {
 	random_file f 1M
-	bg ncl -N -v 127.0.0.1 0 <f 2>err
+	spawn ncl -N -v 127.0.0.1 0 <f 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	nc -d 127.0.0.1 "$port" >got
 	expect_exit 0 "$pid"
 	[ "$(sha got)" = "$(sha f)" ]
 
-	bg nc -N -v -l 127.0.0.1 0 <f 2>nerr
+	spawn nc -N -v -l 127.0.0.1 0 <f 2>nerr
 	pid=$BG_PID
 	port=$(announced_port nerr)
 	ncc -d 127.0.0.1 "$port" >got2
@@ -76,19 +75,19 @@ nc_udp_port() {
 }
 
 @test "interop udp: nc -u -> ncl -u and ncc -u -> nc -u -l" {
-	bg ncl -u -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -u -v 127.0.0.1 0 </dev/null >out 2>err
 	port=$(announced_port err)
 	run -0 nc -u -q 0 127.0.0.1 "$port" <<<"udp from nc"
 	wait_for_match out '^udp from nc$'
 
-	bg nc -u -v -l 127.0.0.1 0 </dev/null >nout 2>nerr
+	spawn nc -u -v -l 127.0.0.1 0 </dev/null >nout 2>nerr
 	port=$(nc_udp_port nerr)
 	run -0 ncc -u -q 0 127.0.0.1 "$port" <<<"udp from ncc"
 	wait_for_match nout '^udp from ncc$'
 }
 
 @test "interop unix: nc -U -> ncl -U and ncc -U -> nc -lU" {
-	bg ncl -v -U a.sock <<<"ncl says" >out 2>err
+	spawn ncl -v -U a.sock <<<"ncl says" >out 2>err
 	local pid=$BG_PID
 	wait_for_match err '^listening on a\.sock$'
 	run -0 --separate-stderr nc -N -U a.sock <<<"nc says"
@@ -96,7 +95,7 @@ nc_udp_port() {
 	expect_exit 0 "$pid"
 	[ "$(cat out)" = "nc says" ]
 
-	bg nc -v -lU b.sock <<<"nc -l says" >nout 2>nerr
+	spawn nc -v -lU b.sock <<<"nc -l says" >nout 2>nerr
 	pid=$BG_PID
 	wait_for_match nerr '^Listening on b\.sock$'
 	run -0 --separate-stderr ncc -N -U b.sock <<<"ncc says"
@@ -110,7 +109,7 @@ nc_udp_port() {
 		rm -f in err out
 		open_stdin in
 		# shellcheck disable=SC2086 # the listener command is split on purpose
-		bg $listener -v 127.0.0.1 0 <in >out 2>err
+		spawn $listener -v 127.0.0.1 0 <in >out 2>err
 		local pid=$BG_PID
 		port=$(announced_port err)
 		nc -N 127.0.0.1 "$port" <<<"$listener"
@@ -123,11 +122,11 @@ nc_udp_port() {
 	for client in nc ncc; do
 		rm -f err in got
 		printf 'server data\n' >msg
-		bg ncl -N -v 127.0.0.1 0 <msg 2>err
+		spawn ncl -N -v 127.0.0.1 0 <msg 2>err
 		port=$(announced_port err)
 		mkfifo in
 		# shellcheck disable=SC2016 # expanded by the inner sh
-		bg sh -c 'exec $0 127.0.0.1 "$1" <in >got' "$client" "$port"
+		spawn sh -c 'exec $0 127.0.0.1 "$1" <in >got' "$client" "$port"
 		local pid=$BG_PID
 		exec 4>in
 		wait_for_match got '^server data$'
@@ -141,7 +140,7 @@ nc_udp_port() {
 	for listener in "nc -l" "ncl"; do
 		rm -f err
 		# shellcheck disable=SC2086 # the listener command is split on purpose
-		bg $listener -q 1 -v 127.0.0.1 0 <<<"quit soon" 2>err
+		spawn $listener -q 1 -v 127.0.0.1 0 <<<"quit soon" 2>err
 		local pid=$BG_PID
 		port=$(announced_port err)
 		run -0 --separate-stderr nc -d 127.0.0.1 "$port"
@@ -156,17 +155,17 @@ nc_udp_port() {
 		open_stdin in
 		open_stdin cin
 		# shellcheck disable=SC2086 # the listener command is split on purpose
-		bg $listener -w 1 -v 127.0.0.1 0 <in 2>err
+		spawn $listener -w 1 -v 127.0.0.1 0 <in 2>err
 		local pid=$BG_PID
 		port=$(announced_port err)
 		# shellcheck disable=SC2016 # expanded by the inner sh
-		bg sh -c 'exec nc 127.0.0.1 "$0" <cin' "$port"
+		spawn sh -c 'exec nc 127.0.0.1 "$0" <cin' "$port"
 		expect_exit 0 "$pid" 5 || fail "$listener -w 1"
 	done
 }
 
 @test "same as nc: -k serves sequential connections in order, nc and ncc as senders" {
-	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
 	port=$(announced_port err)
 	for i in 1 2 3; do
 		nc -N 127.0.0.1 "$port" <<<"nc $i"
@@ -177,13 +176,13 @@ nc_udp_port() {
 }
 
 @test "better than nc: a reset by the peer is exit 1 for ncl where nc -l exits 0" {
-	bg nc -v -l 127.0.0.1 0 </dev/null >/dev/null 2>nerr
+	spawn nc -v -l 127.0.0.1 0 </dev/null >/dev/null 2>nerr
 	local pid=$BG_PID
 	port=$(announced_port nerr)
 	reset_sender "$port" partial
 	expect_exit 0 "$pid"
 
-	bg ncl -v 127.0.0.1 0 </dev/null >/dev/null 2>err
+	spawn ncl -v 127.0.0.1 0 </dev/null >/dev/null 2>err
 	pid=$BG_PID
 	port=$(announced_port err)
 	reset_sender "$port" partial

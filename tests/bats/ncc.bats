@@ -5,7 +5,6 @@
 setup() {
 	load test_helper/common
 	common_setup
-	load nc_helper
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
@@ -14,7 +13,7 @@ teardown() {
 }
 
 @test "ncc: a flag written after the operands is honoured (ncc host port -N)" {
-	bg ncl -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -v 127.0.0.1 0 </dev/null >out 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	run -0 ncc 127.0.0.1 "$port" -N <<<"late flag"
@@ -24,11 +23,11 @@ teardown() {
 
 @test "ncc: ends only when both stdin and the peer's data ended (nc client rule)" {
 	printf 'from server\n' >msg
-	bg ncl -N -v 127.0.0.1 0 <msg 2>err
+	spawn ncl -N -v 127.0.0.1 0 <msg 2>err
 	port=$(announced_port err)
 	mkfifo in
 	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
-	bg sh -c 'exec ncc 127.0.0.1 "$0" <in >got' "$port"
+	spawn sh -c 'exec ncc 127.0.0.1 "$0" <in >got' "$port"
 	local pid=$BG_PID
 	exec 4>in
 	wait_for_match got '^from server$'
@@ -40,9 +39,9 @@ teardown() {
 
 @test "ncc --retry: a sender started before its receiver loses nothing" {
 	port=$(free_port)
-	bg ncc -N --retry 10 127.0.0.1 "$port" <<<"sent early"
+	spawn ncc -N --retry 10 127.0.0.1 "$port" <<<"sent early"
 	local sender=$BG_PID
-	bg ncl -v 127.0.0.1 "$port" </dev/null >out 2>err
+	spawn ncl -v 127.0.0.1 "$port" </dev/null >out 2>err
 	local receiver=$BG_PID
 	expect_exit 0 "$sender"
 	expect_exit 0 "$receiver"
@@ -63,7 +62,7 @@ teardown() {
 }
 
 @test "ncc -z: probes without sending; status is the answer, -v says more" {
-	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
 	port=$(announced_port err)
 	run -0 --separate-stderr ncc -z 127.0.0.1 "$port" <<<"never sent"
 	[ "$output" = "" ] && [ "$stderr" = "" ]
@@ -78,7 +77,7 @@ teardown() {
 }
 
 @test "ncc -N: a peer that resets instead of closing cleanly makes ncc exit 1" {
-	bg reset_server err
+	spawn reset_server err
 	port=$(announced_port err)
 	run -1 --separate-stderr ncc -N 127.0.0.1 "$port" <<<"not processed"
 	[[ $stderr =~ ^ncc:\ (receive\ from|send\ to)\ 127\.0\.0\.1:$port:\ (connection\ reset\ by\ peer|broken\ pipe)$ ]]
@@ -86,7 +85,7 @@ teardown() {
 
 @test "ncc: stdout closed by its reader resets the connection and exits 1" {
 	random_file big 8M
-	bg ncl -N -v 127.0.0.1 0 <big 2>err
+	spawn ncl -N -v 127.0.0.1 0 <big 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	# shellcheck disable=SC2016 # expanded by the inner bash
@@ -100,7 +99,7 @@ teardown() {
 }
 
 @test "ncc -d: stdin is not read; ncc ends when the peer closes" {
-	bg ncl -N -v 127.0.0.1 0 <<<"server says" >out 2>err
+	spawn ncl -N -v 127.0.0.1 0 <<<"server says" >out 2>err
 	port=$(announced_port err)
 	run -0 --separate-stderr ncc -d 127.0.0.1 "$port" <<<"never sent"
 	[ "$output" = "server says" ]
@@ -109,7 +108,7 @@ teardown() {
 
 @test "ncc -q: quits after EOF on stdin although the peer keeps the connection open" {
 	# the peer's command holds the connection 30 s after reading everything
-	bg ncl --each 'cat >/dev/null; sleep 30; echo late' -v 127.0.0.1 0 >out 2>err
+	spawn ncl --each 'cat >/dev/null; sleep 30; echo late' -v 127.0.0.1 0 >out 2>err
 	port=$(announced_port err)
 	run -0 ncc -q 0.2 127.0.0.1 "$port" <<<"msg"
 	[ ! -s out ]
@@ -117,16 +116,16 @@ teardown() {
 
 @test "ncc -w: idle timeout ends the connection with exit 0" {
 	open_stdin in
-	bg ncl -v 127.0.0.1 0 <in 2>err
+	spawn ncl -v 127.0.0.1 0 <in 2>err
 	port=$(announced_port err)
 	open_stdin cin
 	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
-	bg sh -c 'exec ncc -w 0.3 127.0.0.1 "$0" <cin' "$port"
+	spawn sh -c 'exec ncc -w 0.3 127.0.0.1 "$0" <cin' "$port"
 	expect_exit 0 "$BG_PID"
 }
 
 @test "ncc -s/-p: connects from the given local address and port" {
-	bg ncl -v 127.0.0.1 0 </dev/null 2>err
+	spawn ncl -v 127.0.0.1 0 </dev/null 2>err
 	port=$(announced_port err)
 	src=$(free_port)
 	run -0 ncc -N -s 127.0.0.1 -p "$src" 127.0.0.1 "$port" </dev/null
@@ -134,7 +133,7 @@ teardown() {
 }
 
 @test "ncc -4/-6: IPv4 and IPv6 loopback" {
-	bg ncl -6 -v ::1 0 </dev/null >out6 2>err6
+	spawn ncl -6 -v ::1 0 </dev/null >out6 2>err6
 	local pid=$BG_PID
 	port=$(announced_port err6)
 	grep -qx "listening on \[::1\]:$port" err6
@@ -144,7 +143,7 @@ teardown() {
 	run -1 --separate-stderr ncc -4 -N ::1 "$port" </dev/null
 	[[ $stderr =~ ^ncc:\ connect\ to\ \[::1\]:$port: ]]
 
-	bg ncl -4 -v 0 </dev/null >out4 2>err4
+	spawn ncl -4 -v 0 </dev/null >out4 2>err4
 	pid=$BG_PID
 	port=$(announced_port err4)
 	grep -qx "listening on 0.0.0.0:$port" err4
@@ -154,13 +153,13 @@ teardown() {
 }
 
 @test "ncc -U and -u: unix-domain and UDP" {
-	bg ncl -v -U s.sock <<<"unix reply" >out 2>err
+	spawn ncl -v -U s.sock <<<"unix reply" >out 2>err
 	wait_for_match err '^listening on s\.sock$'
 	run -0 --separate-stderr ncc -N -U s.sock <<<"unix hello"
 	[ "$output" = "unix reply" ]
 	[ "$(cat out)" = "unix hello" ]
 
-	bg ncl -u -v 127.0.0.1 0 </dev/null >uout 2>uerr
+	spawn ncl -u -v 127.0.0.1 0 </dev/null >uout 2>uerr
 	port=$(announced_port uerr)
 	run -0 ncc -u -q 0 127.0.0.1 "$port" <<<"udp hello"
 	wait_for_match uout '^udp hello$'

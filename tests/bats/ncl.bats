@@ -6,7 +6,6 @@
 setup() {
 	load test_helper/common
 	common_setup
-	load nc_helper
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
@@ -16,7 +15,7 @@ teardown() {
 
 @test "ncl: text both ways; the listener ends at the peer's FIN although its stdin is open" {
 	open_stdin in
-	bg ncl -v 127.0.0.1 0 <in >out 2>err
+	spawn ncl -v 127.0.0.1 0 <in >out 2>err
 	local pid=$BG_PID port
 	port=$(announced_port err)
 	run -0 --separate-stderr ncc -N 127.0.0.1 "$port" <<<"hello ncl"
@@ -28,7 +27,7 @@ teardown() {
 
 @test "ncl: the listener's stdin reaches the peer, which ends once ncl closed" {
 	printf 'from the listener\n' >msg
-	bg ncl -v 127.0.0.1 0 <msg 2>err
+	spawn ncl -v 127.0.0.1 0 <msg 2>err
 	port=$(announced_port err)
 	run -0 --separate-stderr ncc -N 127.0.0.1 "$port" </dev/null
 	[ "$output" = "from the listener" ]
@@ -38,7 +37,7 @@ teardown() {
 	for args in "-l 127.0.0.1 0" "-l -p 0" "-lvnp 0" "127.0.0.1 0 -l" "-lk 0"; do
 		rm -f err out
 		# shellcheck disable=SC2086 # split the spelling on purpose
-		bg ncl -v $args </dev/null >out 2>err
+		spawn ncl -v $args </dev/null >out 2>err
 		port=$(announced_port err)
 		ncc -N 127.0.0.1 "$port" <<<"$args"
 		case $args in
@@ -50,14 +49,14 @@ teardown() {
 
 @test "ncl: 4097 bytes piped in arrive as 4097 bytes, both directions" {
 	random_file f 4097
-	bg ncl -v 127.0.0.1 0 >out 2>err </dev/null
+	spawn ncl -v 127.0.0.1 0 >out 2>err </dev/null
 	port=$(announced_port err)
 	cat f | ncc -N 127.0.0.1 "$port"
 	expect_exit 0 "$BG_PID"
 	[ "$(sha out)" = "$(sha f)" ]
 
 	rm -f err
-	cat f | bg ncl -N -v 127.0.0.1 0 2>err
+	cat f | spawn ncl -N -v 127.0.0.1 0 2>err
 	port=$(announced_port err)
 	ncc -d 127.0.0.1 "$port" >back
 	[ "$(sha back)" = "$(sha f)" ]
@@ -66,7 +65,7 @@ teardown() {
 @test "ncl: 64 MiB of random bytes both ways at once, equal sha256" {
 	random_file up 64M
 	random_file down 64M
-	bg ncl -N -v 127.0.0.1 0 <down >got_up 2>err
+	spawn ncl -N -v 127.0.0.1 0 <down >got_up 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	ncc -N 127.0.0.1 "$port" <up >got_down
@@ -77,7 +76,7 @@ teardown() {
 
 @test "ncl -N: serves a file to ncc -d, both exit 0 (nc -l -N / nc -d)" {
 	random_file f 1M
-	bg ncl -N -v 127.0.0.1 0 <f 2>err
+	spawn ncl -N -v 127.0.0.1 0 <f 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	ncc -d 127.0.0.1 "$port" >got
@@ -87,7 +86,7 @@ teardown() {
 
 @test "ncl -N: a client that half-closes at once still gets the whole file (nc truncates)" {
 	random_file big 16M
-	bg ncl -N -v 127.0.0.1 0 <big 2>err
+	spawn ncl -N -v 127.0.0.1 0 <big 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	ncc -N 127.0.0.1 "$port" </dev/null >got
@@ -97,7 +96,7 @@ teardown() {
 
 @test "ncl: a regular file on stdin is delivered whole after an early FIN, even without -N" {
 	random_file big 8M
-	bg ncl -v 127.0.0.1 0 <big 2>err
+	spawn ncl -v 127.0.0.1 0 <big 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	ncc -N 127.0.0.1 "$port" </dev/null >got
@@ -108,11 +107,11 @@ teardown() {
 @test "ncl -N: a pipe on stdin is still delivered after the peer's early FIN, then ncl ends" {
 	mkfifo in
 	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
-	bg sh -c 'exec ncl -N -v 127.0.0.1 0 <"$0" 2>err' in
+	spawn sh -c 'exec ncl -N -v 127.0.0.1 0 <"$0" 2>err' in
 	local pid=$BG_PID
 	exec 4>in
 	port=$(announced_port err)
-	bg ncc -N 127.0.0.1 "$port" </dev/null >got 4>&-
+	spawn ncc -N 127.0.0.1 "$port" </dev/null >got 4>&-
 	local client=$BG_PID
 	wait_for_match err 'connection from'
 	echo "written after the peer's FIN" >&4
@@ -124,7 +123,7 @@ teardown() {
 
 @test "ncl -N: with a terminal on stdin it still ends when its peer leaves" {
 	open_stdin in
-	bg script -qfec "ncl -N -v 127.0.0.1 0 2>err" /dev/null <in >out
+	spawn script -qfec "ncl -N -v 127.0.0.1 0 2>err" /dev/null <in >out
 	local pid=$BG_PID
 	port=$(announced_port err)
 	run -0 ncc -N 127.0.0.1 "$port" <<<"bye"
@@ -134,7 +133,7 @@ teardown() {
 
 @test "ncl: stdout closed by its reader (| head -c 10): ncl resets and exits 1, the sender fails too" {
 	random_file big 8M
-	bg sh -c 'ncl -v 127.0.0.1 0 </dev/null 2>err | head -c 10 >head.out; echo "$?" >head.rc'
+	spawn sh -c 'ncl -v 127.0.0.1 0 </dev/null 2>err | head -c 10 >head.out; echo "$?" >head.rc'
 	port=$(announced_port err)
 	run -1 --separate-stderr ncc -N 127.0.0.1 "$port" <big
 	[[ $stderr =~ ^ncc:\ (send\ to|receive\ from)\ 127\.0\.0\.1:$port:\ (connection\ reset\ by\ peer|broken\ pipe)$ ]]
@@ -145,7 +144,7 @@ teardown() {
 }
 
 @test "ncl: a peer that resets the connection makes ncl exit 1 with one line (nc exits 0)" {
-	bg ncl -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -v 127.0.0.1 0 </dev/null >out 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	reset_sender "$port" partial
@@ -154,7 +153,7 @@ teardown() {
 }
 
 @test "ncl -d: stdin is not read" {
-	bg ncl -d -v 127.0.0.1 0 <<<"not sent" 2>err
+	spawn ncl -d -v 127.0.0.1 0 <<<"not sent" 2>err
 	port=$(announced_port err)
 	run -0 --separate-stderr ncc -N 127.0.0.1 "$port" </dev/null
 	[ "$output" = "" ]
@@ -162,7 +161,7 @@ teardown() {
 
 @test "ncl -q: quits after EOF on stdin and sends its FIN, so ncc -d ends too" {
 	printf 'bye\n' >msg
-	bg ncl -q 0.2 -v 127.0.0.1 0 <msg 2>err
+	spawn ncl -q 0.2 -v 127.0.0.1 0 <msg 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	run -0 --separate-stderr ncc -d 127.0.0.1 "$port"
@@ -173,15 +172,15 @@ teardown() {
 @test "ncl -w: ends a connection idle for the given time, exit 0" {
 	open_stdin in
 	open_stdin in2
-	bg ncl -w 0.3 -v 127.0.0.1 0 <in 2>err
+	spawn ncl -w 0.3 -v 127.0.0.1 0 <in 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
-	bg ncc 127.0.0.1 "$port" <in2
+	spawn ncc 127.0.0.1 "$port" <in2
 	expect_exit 0 "$pid"
 }
 
 @test "ncl -k: 500 back-to-back connections, nothing lost, nothing interleaved" {
-	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
 	port=$(announced_port err)
 	for i in $(seq 1 500); do
 		printf 'message %03d\n' "$i" | ncc -N 127.0.0.1 "$port" || fail "connection $i failed"
@@ -195,12 +194,12 @@ teardown() {
 }
 
 @test "ncl -k: concurrent senders wait in the backlog, never refused; each block stays whole" {
-	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
 	port=$(announced_port err)
 	local pids=()
 	for c in a b c d e f g h i j k l m n o p q r s t; do
 		head -c 100000 /dev/zero | tr '\0' "$c" >"blk.$c"
-		bg ncc -N 127.0.0.1 "$port" <"blk.$c"
+		spawn ncc -N 127.0.0.1 "$port" <"blk.$c"
 		pids+=("$BG_PID")
 	done
 	for pid in "${pids[@]}"; do expect_exit 0 "$pid" 30; done
@@ -210,7 +209,7 @@ teardown() {
 }
 
 @test "ncl -k: a connection that is reset is reported and the next one is served" {
-	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
 	port=$(announced_port err)
 	reset_sender "$port" ""
 	wait_for_match err '^ncl: receive from 127\.0\.0\.1:[0-9]+: connection reset by peer$'
@@ -220,14 +219,14 @@ teardown() {
 
 @test "ncl -k: a connection arriving while another is served is served after it" {
 	mkfifo a.in
-	bg ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
+	spawn ncl -k -v 127.0.0.1 0 </dev/null >out 2>err
 	port=$(announced_port err)
 	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
-	bg sh -c 'exec ncc -N 127.0.0.1 "$0" <a.in' "$port"
+	spawn sh -c 'exec ncc -N 127.0.0.1 "$0" <a.in' "$port"
 	local a=$BG_PID
 	exec 4>a.in
 	wait_for_match err 'connection from'
-	bg ncc -N 127.0.0.1 "$port" <<<"second" 4>&-
+	spawn ncc -N 127.0.0.1 "$port" <<<"second" 4>&-
 	local b=$BG_PID
 	echo first >&4
 	exec 4>&-
@@ -238,7 +237,7 @@ teardown() {
 
 @test "ncl --each: one command per connection, NCL_PEER set, ncc -N returns once it ran" {
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
-	bg ncl -k --each 'printf "%s from %s\n" "$(cat)" "${NCL_PEER%:*}"' -v 127.0.0.1 0 >out 2>err
+	spawn ncl -k --each 'printf "%s from %s\n" "$(cat)" "${NCL_PEER%:*}"' -v 127.0.0.1 0 >out 2>err
 	port=$(announced_port err)
 	for m in one two three; do
 		run -0 ncc -N 127.0.0.1 "$port" <<<"$m"
@@ -249,7 +248,7 @@ teardown() {
 }
 
 @test "ncl --each: a failing command is reported, its sender fails, the next one is served" {
-	bg ncl -k --each 'read -r line; [ "$line" != bad ] && echo "ok $line"' -v 127.0.0.1 0 >out 2>err
+	spawn ncl -k --each 'read -r line; [ "$line" != bad ] && echo "ok $line"' -v 127.0.0.1 0 >out 2>err
 	port=$(announced_port err)
 	run -1 --separate-stderr ncc -N 127.0.0.1 "$port" <<<"bad"
 	[[ $stderr =~ ^ncc:\ receive\ from\ 127\.0\.0\.1:$port:\ connection\ reset\ by\ peer$ ]]
@@ -259,7 +258,7 @@ teardown() {
 }
 
 @test "ncl: fd 0 closed at start is never the listening socket" {
-	bg ncl -v 127.0.0.1 0 <&- >out 2>err
+	spawn ncl -v 127.0.0.1 0 <&- >out 2>err
 	local pid=$BG_PID
 	port=$(announced_port err)
 	run -0 ncc -N 127.0.0.1 "$port" <<<"hi"
@@ -268,7 +267,7 @@ teardown() {
 }
 
 @test "ncl: a second listener on a taken port fails (no SO_REUSEPORT)" {
-	bg ncl -v 127.0.0.1 0 </dev/null 2>err
+	spawn ncl -v 127.0.0.1 0 </dev/null 2>err
 	port=$(announced_port err)
 	run -1 --separate-stderr ncl 127.0.0.1 "$port" </dev/null
 	[ "$stderr" = "ncl: listen on 127.0.0.1:$port: address already in use" ]
@@ -286,7 +285,7 @@ teardown() {
 }
 
 @test "ncl -U: unix socket, refuses a live socket or another file, removes its own on exit and on TERM" {
-	bg ncl -v -U s.sock </dev/null >out 2>err
+	spawn ncl -v -U s.sock </dev/null >out 2>err
 	local pid=$BG_PID
 	wait_for_match err '^listening on s\.sock$'
 	run -1 --separate-stderr ncl -U s.sock </dev/null
@@ -297,7 +296,7 @@ teardown() {
 	[ ! -e s.sock ]
 
 	rm -f err
-	bg ncl -v -U s.sock </dev/null 2>err
+	spawn ncl -v -U s.sock </dev/null 2>err
 	wait_for_match err '^listening on s\.sock$'
 	kill -TERM "$BG_PID"
 	expect_exit 143 "$BG_PID"
@@ -309,7 +308,7 @@ teardown() {
 }
 
 @test "ncl -u: UDP datagrams from the first peer, replies go back to it" {
-	bg ncl -u -v 127.0.0.1 0 <<<"reply" >out 2>err
+	spawn ncl -u -v 127.0.0.1 0 <<<"reply" >out 2>err
 	port=$(announced_port err)
 	run -0 --separate-stderr ncc -u -w 0.5 127.0.0.1 "$port" <<<"datagram"
 	[ "$output" = reply ]

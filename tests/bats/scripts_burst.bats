@@ -5,7 +5,6 @@
 
 setup() {
 	load test_helper/common
-	load scripts_helper
 	scripts_setup
 }
 teardown() { common_teardown; }
@@ -42,7 +41,7 @@ burst() {
 	start_receiver secure_receiver.sh
 	lines 100 "sender A" >"$T/a"
 	lines 100 "sender B" >"$T/b"
-	bg env PORT="$RPORT" secure_sender.sh <"$T/a" >/dev/null 2>"$T/a.err"
+	spawn env PORT="$RPORT" secure_sender.sh <"$T/a" >/dev/null 2>"$T/a.err"
 	PORT=$RPORT run -0 timeout 300 secure_sender.sh <"$T/b"
 	wait_for_match "$T/out" '^sender A 100$' 120
 	wait_for_match "$T/out" '^sender B 100$' 120

@@ -4,7 +4,6 @@
 
 setup() {
 	load test_helper/common
-	load scripts_helper
 	scripts_setup
 }
 teardown() { common_teardown; }
@@ -15,11 +14,11 @@ teardown() { common_teardown; }
 start_chat() {
 	mkfifo "$T/a.in" "$T/b.in"
 	exec 7<>"$T/a.in" 8<>"$T/b.in"
-	bg bash -c 'PORT=0 chat.sh -l <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
+	spawn bash -c 'PORT=0 chat.sh -l <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
 		"$T/a.in" "$T/a.out" "$T/a.err" "$T/a.rc" 7>&- 8>&-
 	local port
 	port=$(announced_port "$T/a.err")
-	bg bash -c 'PORT=$5 chat.sh "$HOST" <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
+	spawn bash -c 'PORT=$5 chat.sh "$HOST" <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
 		"$T/b.in" "$T/b.out" "$T/b.err" "$T/b.rc" "$port" 7>&- 8>&-
 }
 
@@ -103,11 +102,11 @@ talk() {
 @test "chat: different passwords fail loudly on both sides" {
 	mkfifo "$T/a.in" "$T/b.in"
 	exec 7<>"$T/a.in" 8<>"$T/b.in"
-	bg bash -c 'PORT=0 chat.sh -l <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
+	spawn bash -c 'PORT=0 chat.sh -l <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
 		"$T/a.in" "$T/a.out" "$T/a.err" "$T/a.rc" 7>&- 8>&-
 	local port
 	port=$(announced_port "$T/a.err")
-	bg bash -c 'NCPASS=other PORT=$5 chat.sh "$HOST" <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
+	spawn bash -c 'NCPASS=other PORT=$5 chat.sh "$HOST" <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
 		"$T/b.in" "$T/b.out" "$T/b.err" "$T/b.rc" "$port" 7>&- 8>&-
 	printf 'secret\n' >&7
 	printf 'secret\n' >&8

@@ -4,7 +4,6 @@
 
 setup() {
 	load test_helper/common
-	load scripts_helper
 	scripts_setup
 }
 teardown() { common_teardown; }
@@ -13,7 +12,7 @@ teardown() { common_teardown; }
 # $T/rc; sets RPORT.
 start_file_receiver() {
 	rm -f "$T/rc" "$T/err"
-	bg bash -c 'PORT=0 receive_file.sh "$1" 2>"$2"; echo "$?" >"$3"' _ "$1" "$T/err" "$T/rc"
+	spawn bash -c 'PORT=0 receive_file.sh "$1" 2>"$2"; echo "$?" >"$3"' _ "$1" "$T/err" "$T/rc"
 	RPORT=$(announced_port "$T/err")
 	[ -n "$RPORT" ]
 }
@@ -147,7 +146,7 @@ no_leftovers() {
 	[ "$stderr" = "receive_file.sh: $T/no/such/dir: not a writable directory" ]
 	run -2 --separate-stderr receive_file.sh a b
 	[[ $stderr == *"receive_file.sh: unexpected argument: b"* ]]
-	free_port
+	FREE_PORT=$(free_port)
 	random_file "$T/src" 1K
 	PORT=$FREE_PORT run -1 --separate-stderr timeout 30 send_file.sh "$T/src"
 	[[ $stderr == *"send_file.sh: $T/src not delivered"* ]]

@@ -6,7 +6,6 @@
 
 setup() {
 	load test_helper/common
-	load scripts_helper
 	scripts_setup
 	require_peers
 	export NCFORMAT=openssl
@@ -35,7 +34,7 @@ paced() {
 @test "interop: the tutorial's sender (openssl + nc) to secure_receiver.sh" {
 	start_receiver secure_receiver.sh
 	typist
-	bg env PORT="$RPORT" "$FIXTURES/secure_sender.sh" <"$T/in" 7>&- >/dev/null 2>"$T/orig.err"
+	spawn env PORT="$RPORT" "$FIXTURES/secure_sender.sh" <"$T/in" 7>&- >/dev/null 2>"$T/orig.err"
 	paced "$T/out" 20 "from the original"
 	run -0 diff <(lines 20 "from the original") "$T/out"
 }
@@ -43,7 +42,7 @@ paced() {
 @test "interop: the tutorial's sender to secure_receiver_v2.sh" {
 	start_receiver secure_receiver_v2.sh
 	typist
-	bg env PORT="$RPORT" "$FIXTURES/secure_sender.sh" <"$T/in" 7>&- >/dev/null 2>"$T/orig.err"
+	spawn env PORT="$RPORT" "$FIXTURES/secure_sender.sh" <"$T/in" 7>&- >/dev/null 2>"$T/orig.err"
 	printf 'hello from the original\n' >&7
 	exec 7>&-
 	wait_for_match "$T/out" 'Decrypted message: hello from the original$'
@@ -52,11 +51,11 @@ paced() {
 }
 
 @test "interop: secure_sender.sh to the tutorial's receiver (nc -l loop + openssl)" {
-	free_port
-	bg env PORT="$FREE_PORT" "$FIXTURES/secure_receiver.sh" >"$T/out" 2>"$T/orig.err"
+	FREE_PORT=$(free_port)
+	spawn env PORT="$FREE_PORT" "$FIXTURES/secure_receiver.sh" >"$T/out" 2>"$T/orig.err"
 	typist
 	# NCRETRY covers the original's gaps between two nc -l runs (and its start-up).
-	bg env PORT="$FREE_PORT" NCRETRY=10 secure_sender.sh <"$T/in" 7>&- >/dev/null 2>"$T/sender.err"
+	spawn env PORT="$FREE_PORT" NCRETRY=10 secure_sender.sh <"$T/in" 7>&- >/dev/null 2>"$T/sender.err"
 	local sender=$BG_PID
 	paced "$T/out" 20 "from nckit"
 	run -0 diff <(printf 'Waiting for messages...\n'; lines 20 "from nckit") "$T/out"
@@ -64,8 +63,8 @@ paced() {
 }
 
 @test "interop: secure_sender_v2.sh to the tutorial's receiver" {
-	free_port
-	bg env PORT="$FREE_PORT" "$FIXTURES/secure_receiver.sh" >"$T/out" 2>"$T/orig.err"
+	FREE_PORT=$(free_port)
+	spawn env PORT="$FREE_PORT" "$FIXTURES/secure_receiver.sh" >"$T/out" 2>"$T/orig.err"
 	PORT=$FREE_PORT NCRETRY=10 run -0 timeout 60 secure_sender_v2.sh <<<'hello from v2'
 	assert_line 'Message sent successfully!'
 	wait_for_match "$T/out" '^\[[0-9:]{8}\] hello from v2$'
@@ -74,8 +73,8 @@ paced() {
 @test "interop: unpaced, secure_sender.sh loses nothing even to the tutorial's receiver" {
 	# The original sender loses messages here (refused between two nc -l runs, unnoticed);
 	# ncc --retry waits for the next nc -l, and ncc -N says when each one got through.
-	free_port
-	bg env PORT="$FREE_PORT" "$FIXTURES/secure_receiver.sh" >"$T/out" 2>"$T/orig.err"
+	FREE_PORT=$(free_port)
+	spawn env PORT="$FREE_PORT" "$FIXTURES/secure_receiver.sh" >"$T/out" 2>"$T/orig.err"
 	lines 30 "unpaced" >"$T/msgs"
 	PORT=$FREE_PORT NCRETRY=10 run -0 timeout 300 secure_sender.sh <"$T/msgs"
 	wait_for_match "$T/out" '^unpaced 30$'
@@ -83,8 +82,8 @@ paced() {
 }
 
 @test "interop: real openssl decrypts the bytes secure_sender.sh puts on the wire" {
-	free_port
-	bg nc -l 127.0.0.1 "$FREE_PORT" >"$T/wire"
+	FREE_PORT=$(free_port)
+	spawn nc -l 127.0.0.1 "$FREE_PORT" >"$T/wire"
 	local nc=$BG_PID
 	PORT=$FREE_PORT NCRETRY=10 run -0 timeout 60 secure_sender.sh <<<'on the wire'
 	wait "$nc"

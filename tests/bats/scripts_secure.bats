@@ -4,7 +4,6 @@
 
 setup() {
 	load test_helper/common
-	load scripts_helper
 	scripts_setup
 }
 teardown() { common_teardown; }
@@ -73,7 +72,7 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 }
 
 @test "v1 sender: a message nobody received is reported and the exit status is 1" {
-	free_port
+	FREE_PORT=$(free_port)
 	run -1 --separate-stderr env PORT="$FREE_PORT" timeout 30 secure_sender.sh <<<'lost'
 	[[ $stderr == *"secure_sender.sh: message 1 not delivered"* ]]
 	[[ $stderr == *"secure_sender.sh: 1 of 1 messages not delivered"* ]]
@@ -100,8 +99,8 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 
 @test "the password is in no process's arguments" {
 	# A sender retrying against a port where nothing listens stays alive long enough to look.
-	free_port
-	bg env PORT="$FREE_PORT" NCRETRY=30 secure_sender.sh <<<'hello' >/dev/null 2>&1
+	FREE_PORT=$(free_port)
+	spawn env PORT="$FREE_PORT" NCRETRY=30 secure_sender.sh <<<'hello' >/dev/null 2>&1
 	local i found=0
 	for ((i = 0; i < 500; i++)); do
 		if pgrep -g "$BG_PID" -x ncc >/dev/null; then
@@ -166,7 +165,7 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 }
 
 @test "v2 sender: no receiver means an error line, never 'sent', and exit 1" {
-	free_port
+	FREE_PORT=$(free_port)
 	PORT=$FREE_PORT run -1 --separate-stderr timeout 30 secure_sender_v2.sh <<<'into the void'
 	assert_line --regexp '^Error: message not delivered: ncc: .+'
 	refute_line --partial 'sent successfully'
@@ -206,7 +205,7 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 	unset NCPASS
 	mkfifo "$T/tty.in"
 	exec 7<>"$T/tty.in"
-	bg env PORT=0 script -qfec secure_receiver.sh /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 7>&-
+	spawn env PORT=0 script -qfec secure_receiver.sh /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 7>&-
 	wait_for_match "$T/tty.out" 'password: '
 	printf '%s\n' "$pw" >&7
 	RPORT=$(announced_port "$T/tty.out")
@@ -222,7 +221,7 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 	unset NCPASS
 	mkfifo "$T/tty.in"
 	exec 7<>"$T/tty.in"
-	bg script -qfec 'secure_sender.sh; echo "exit status $?"' /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 7>&-
+	spawn script -qfec 'secure_sender.sh; echo "exit status $?"' /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 7>&-
 	wait_for_match "$T/tty.out" 'password: '
 	printf 'one\n' >&7
 	wait_for_match "$T/tty.out" 'password \(again\): '
@@ -267,7 +266,7 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 	command -v script >/dev/null || skip "util-linux script is needed for a pseudo-terminal"
 	mkfifo "$T/tty.in"
 	exec 7<>"$T/tty.in"
-	bg env PORT=0 script -qfec secure_receiver_v2.sh /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 7>&-
+	spawn env PORT=0 script -qfec secure_receiver_v2.sh /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 7>&-
 	wait_for_match "$T/tty.out" 'Listening on '
 	# (announced_port would take the 0 of the colour reset after the port)
 	RPORT=$(sed -nE 's/.*Listening on [^ ]*:([0-9]+)\. .*/\1/p' "$T/tty.out")
@@ -280,9 +279,9 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 }
 
 @test "a sender started before its receiver loses nothing (NCRETRY)" {
-	free_port
+	FREE_PORT=$(free_port)
 	lines 5 "early" >"$T/msgs"
-	bg bash -c 'PORT=$1 NCRETRY=30 NCFORMAT=openssl secure_sender.sh <"$2" 2>/dev/null; echo "$?" >"$3"' _ \
+	spawn bash -c 'PORT=$1 NCRETRY=30 NCFORMAT=openssl secure_sender.sh <"$2" 2>/dev/null; echo "$?" >"$3"' _ \
 		"$FREE_PORT" "$T/msgs" "$T/sender.rc"
 	# the sender is retrying its first message now; only then does the receiver start
 	local i
@@ -290,7 +289,7 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 		pgrep -g "$BG_PID" -x ncc >/dev/null && break
 		sleep 0.02
 	done
-	bg env PORT="$FREE_PORT" NCFORMAT=openssl secure_receiver.sh >"$T/out" 2>"$T/err"
+	spawn env PORT="$FREE_PORT" NCFORMAT=openssl secure_receiver.sh >"$T/out" 2>"$T/err"
 	wait_for_match "$T/sender.rc" '^[0-9]+$' 60
 	run -0 cat "$T/sender.rc"
 	assert_output 0

@@ -28,7 +28,7 @@ common_teardown() {
 	if [ -f "${BG_PIDS:-}" ]; then
 		while read -r pid; do
 			[ -n "$pid" ] || continue
-			# kill the whole process group first (bg jobs run in their own group), then the pid
+			# kill the whole process group first (spawn jobs run in their own group), then the pid
 			kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
 		done <"$BG_PIDS"
 		while read -r pid; do
@@ -44,9 +44,9 @@ require_peers() {
 	nc -h 2>&1 | grep -q 'OpenBSD netcat' || fail "OpenBSD nc is not installed (run make deps)"
 }
 
-# bg CMD...: start CMD in the background in its own process group, with fd 3 closed so
+# spawn CMD...: start CMD in the background in its own process group, with fd 3 closed so
 # bats does not wait for it; remember it so common_teardown stops it. Sets BG_PID.
-bg() {
+spawn() {
 	set -m
 	"$@" 3>&- &
 	BG_PID=$!
@@ -84,4 +84,129 @@ random_file() {
 # sha FILE: the sha256 of FILE, hex only.
 sha() {
 	sha256sum "$1" | cut -d' ' -f1
+}
+
+# --- processes and peers (ncl/ncc tests and others) ---
+
+# open_stdin FIFO: make FIFO a stdin that stays open, never reaching EOF, until teardown
+# or until its holder (BG_PID after the call) is killed. The holder opens the FIFO in its
+# own process, so nothing blocks here.
+open_stdin() {
+	mkfifo "$1"
+	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
+	spawn sh -c 'exec sleep 600 >"$0"' "$1"
+}
+
+# wait_exit PID [SECS]: wait up to SECS (default 10) for background job PID to end and
+# return its exit status; 124 if it is still running.
+wait_exit() {
+	local pid=$1 secs=${2:-10} i
+	for ((i = 0; i < secs * 50; i++)); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			return
+		fi
+		sleep 0.02
+	done
+	echo "process $pid still running after ${secs}s" >&2
+	return 124
+}
+
+# still_running PID: the job has not ended (yet).
+still_running() {
+	kill -0 "$1" 2>/dev/null
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on (ncl picks it, then stops
+# without a connection, so no TIME_WAIT is left on it).
+free_port() {
+	local err="$BATS_TEST_TMPDIR/free_port.$RANDOM" port
+	spawn ncl -v -d 127.0.0.1 0 2>"$err"
+	port=$(announced_port "$err") || return 1
+	kill "$BG_PID"
+	wait "$BG_PID" 2>/dev/null || true
+	echo "$port"
+}
+
+# reset_sender PORT DATA: connect to 127.0.0.1:PORT, send DATA, then reset the connection
+# (SO_LINGER 0 and close), as a crashing peer would.
+reset_sender() {
+	# shellcheck disable=SC2016 # perl code
+	perl -MSocket -MIO::Socket::INET -e '
+		my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$ARGV[0]") or die "connect: $!";
+		print $s $ARGV[1];
+		setsockopt($s, SOL_SOCKET, SO_LINGER, pack("ii", 1, 0)) or die "linger: $!";
+		close $s;' "$1" "$2"
+}
+
+# reset_server ERRFILE: listen on 127.0.0.1:0, print "listening on 127.0.0.1:PORT" to
+# ERRFILE, accept one connection and reset it once the peer's data has arrived, without
+# reading it.
+reset_server() {
+	# shellcheck disable=SC2016 # perl code
+	perl -MSocket -MIO::Socket::INET -e '
+		my $l = IO::Socket::INET->new(LocalAddr => "127.0.0.1:0", Listen => 1, ReuseAddr => 1) or die "listen: $!";
+		open(my $e, ">", $ARGV[0]) or die; print $e "listening on 127.0.0.1:", $l->sockport, "\n"; close $e;
+		my $c = $l->accept or die "accept: $!";
+		my $rin = ""; vec($rin, fileno($c), 1) = 1; select($rin, undef, undef, 10);
+		setsockopt($c, SOL_SOCKET, SO_LINGER, pack("ii", 1, 0)) or die "linger: $!";
+		close $c;' "$1"
+}
+
+# expect_exit CODE PID [SECS]: background job PID ends within SECS with status CODE.
+# (Not inside `run`: that is a subshell, which cannot wait for the test's jobs.)
+expect_exit() {
+	local want=$1 rc=0
+	wait_exit "$2" "${3:-10}" || rc=$?
+	[ "$rc" = "$want" ] || {
+		echo "exit status $rc, want $want" >&2
+		return 1
+	}
+}
+
+# --- the shell tools (scripts_*.bats): every script driven through stdin, stdout and the
+# environment, on loopback only ---
+
+scripts_setup() {
+	common_setup
+	# The scripts' configuration: loopback, no retrying by default (a test that needs it says
+	# so), a password of the test's own that lives only in the environment.
+	export HOST=127.0.0.1 NCRETRY=0
+	export NCPASS="pw-$BATS_TEST_NUMBER-$$"
+	unset NCFORMAT NCARGON2_TIME NCARGON2_MEMORY
+	T=$BATS_TEST_TMPDIR
+	# the scripts' own temporary files too, so that a test killing one leaves nothing behind
+	export TMPDIR=$T
+	# shellcheck disable=SC2034 # used by the .bats files
+	FIXTURES="$NCKIT_ROOT/tests/fixtures/tutorial"
+}
+
+# start_receiver SCRIPT: start a receiver script on a free port (PORT=0), stdout in $T/out,
+# stderr in $T/err, and set RPORT to the port it announces ("Listening on ADDR:PORT", on
+# stdout for the v2 receiver, on stderr for the others).
+start_receiver() {
+	local script=$1 where=$T/err
+	spawn env PORT=0 "$script" >"$T/out" 2>"$T/err"
+	if [ "$script" = secure_receiver_v2.sh ]; then
+		where=$T/out
+	fi
+	RPORT=$(announced_port "$where")
+	[ -n "$RPORT" ]
+}
+
+# lines N PREFIX: N numbered lines "PREFIX 1" .. "PREFIX N".
+lines() {
+	local i
+	for ((i = 1; i <= $1; i++)); do
+		printf '%s %d\n' "$2" "$i"
+	done
+}
+
+# no_escapes FILE: fails if FILE holds an ANSI escape (ESC byte).
+no_escapes() {
+	if grep -q $'\033' "$1"; then
+		echo "colour escapes in $1:" >&2
+		cat -v "$1" >&2
+		return 1
+	fi
 }
