@@ -1,6 +1,7 @@
 # nckit: four small filters (ncl, ncc, ncenc, ncdec) and the scripts built on them.
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/nckit
 GO      ?= go
 BINS    := ncl ncc ncenc ncdec
 SCRIPTS := $(wildcard scripts/*.sh)
@@ -36,9 +37,13 @@ test: deps lint vet gotest bats
 install: build
 	install -d $(DESTDIR)$(BINDIR)
 	for b in $(BINS); do install -m 0755 bin/$$b $(DESTDIR)$(BINDIR)/$$b; done
+	install -d $(DESTDIR)$(SHAREDIR)/scripts
+	install -m 0755 $(filter-out scripts/nckit-common.sh,$(SCRIPTS)) $(DESTDIR)$(SHAREDIR)/scripts/
+	install -m 0644 scripts/nckit-common.sh $(DESTDIR)$(SHAREDIR)/scripts/
 
 uninstall:
 	for b in $(BINS); do rm -f $(DESTDIR)$(BINDIR)/$$b; done
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -rf bin
