@@ -16,7 +16,7 @@
 // Only authenticated plaintext of native streams is written. For openssl messages, a
 // failed padding check writes nothing of a message up to 64 KiB, and -out FILE is only
 // replaced when everything decrypted. Exit status: 0 success, 1 failure, 2 usage error.
-// See docs/ncenc-ncdec.md or `ncdec -h` for every option.
+// See README.md or `ncdec -h` for every option.
 package main
 
 import (

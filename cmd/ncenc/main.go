@@ -15,7 +15,7 @@
 //
 // The password comes from -pass (pass:STR, env:VAR, file:PATH, fd:N, stdin, or STR),
 // -k or -kfile; otherwise from $NCPASS; otherwise from a prompt on /dev/tty, asked twice.
-// See docs/ncenc-ncdec.md or `ncenc -h` for every option.
+// See README.md or `ncenc -h` for every option.
 package main
 
 import (
