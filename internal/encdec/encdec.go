@@ -64,6 +64,7 @@ func flags() []cli.Flag {
 		&cli.UintFlag{Name: "argon2-time"},
 		&cli.UintFlag{Name: "argon2-memory"},
 		&cli.UintFlag{Name: "argon2-threads"},
+		&cli.StringFlag{Name: "label"},
 		&cli.BoolFlag{Name: "pbkdf2"},
 		&cli.IntFlag{Name: "iter"},
 		&cli.StringFlag{Name: "md"},
@@ -147,6 +148,7 @@ type config struct {
 	in, out  string
 	verbose  bool
 	params   native.Params
+	label    string // native streams' context label ("" none); FORMAT.md section 12
 	pw       password.Options
 	needPass bool
 	warnings []string
@@ -237,6 +239,15 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	}
 	if err := cfg.params.Check(); err != nil {
 		return nil, cmdline.Usagef("%v", err)
+	}
+	// The label is bound into the native key schedule and never sent: openssl's format has
+	// nowhere to put it, so a label with a cipher could only be ignored, silently.
+	if c.IsSet("label") && cfg.cipher != nil {
+		return nil, cmdline.Usagef("cannot use -label and -%s together: openssl's format has no label", cfg.cipher.Name)
+	}
+	cfg.label = c.String("label")
+	if len(cfg.label) > maxLabel {
+		return nil, cmdline.Usagef("-label is %d bytes long, at most %d", len(cfg.label), maxLabel)
 	}
 
 	if cfg.cipher != nil {
@@ -439,7 +450,7 @@ func (cfg *config) opensslOptions(pw []byte, keysTo io.Writer) *opensslenc.Optio
 // encryptNative writes nckit's format, sealing whatever each read of the input returns at
 // once, so that a line typed into a pipe leaves immediately.
 func (cfg *config) encryptNative(in io.Reader, dst io.Writer, pw []byte) error {
-	w, err := native.NewWriter(dst, pw, cfg.params, cfg.base64)
+	w, err := native.NewLabeledWriter(dst, pw, cfg.params, cfg.base64, cfg.label)
 	if err != nil {
 		return err
 	}
@@ -463,6 +474,9 @@ func (cfg *config) encryptNative(in io.Reader, dst io.Writer, pw []byte) error {
 	}
 	return nil
 }
+
+// maxLabel is the native format's longest label (its length is one byte of the key schedule).
+const maxLabel = 255
 
 // nativeArmorStart is how an armored nckit stream begins (native.IsStart accepts it).
 const nativeArmorStart = "nckitENC"
@@ -521,7 +535,12 @@ func (cfg *config) decryptOne(br *bufio.Reader, dst, keysTo io.Writer, pw, prefi
 	if cfg.cipher == nil {
 		switch {
 		case isNative:
-			return native.DecryptStream(br, dst, pw)
+			return native.DecryptLabeledStream(br, dst, pw, cfg.label)
+		case (isB64 || isBin) && cfg.label != "":
+			// Accepting it would let a message that is bound to no context through where the
+			// caller asked for streams bound to theirs (a reflected or foreign one, say).
+			return hinted{errors.New("openssl message refused: with -label only nckit streams are accepted (openssl's format has no label)"),
+				"leave out -label to read openssl messages"}
 		case isB64 || isBin:
 			o := cfg.opensslOptions(pw, keysTo)
 			o.Cipher = defaultCipher

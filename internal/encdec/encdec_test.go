@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,5 +154,89 @@ func TestNativeArmorAfterOpenSSLBase64(t *testing.T) {
 		if code != 0 || out != "sixteen bytes!!\nnative\n" {
 			t.Errorf("got %d %q %s", code, out, stderr)
 		}
+	}
+}
+
+// The label keeps a stream to the context it was written for (FORMAT.md section 12): the
+// chat gives each direction its own, so a stream reflected to its sender is refused.
+func TestLabel(t *testing.T) {
+	const l2c, c2l = "nckit chat: listener to connector", "nckit chat: connector to listener"
+	msg := "words of the listener\n"
+	enc := func(t *testing.T, extra ...string) string {
+		t.Helper()
+		ct, stderr, code := run(t, false, []byte(msg), append(append([]string{"-pass", "pw"}, fast...), extra...)...)
+		if code != 0 {
+			t.Fatalf("ncenc %q: %d %s", extra, code, stderr)
+		}
+		return ct
+	}
+	bin, armored := enc(t, "-label", l2c), enc(t, "-a", "-label", l2c)
+	unlabelled := enc(t)
+	long := strings.Repeat("x", 255)
+	openssl, _, _ := run(t, false, []byte(msg), "-aes-256-cbc", "-pbkdf2", "-a", "-pass", "pw")
+
+	tests := []struct {
+		name   string
+		in     string
+		args   []string
+		out    string
+		code   int
+		stderr string
+	}{
+		{"binary", bin, []string{"-label", l2c}, msg, 0, ""},
+		{"armored", armored, []string{"-label", l2c}, msg, 0, ""},
+		{"ncenc -d", bin, []string{"-d", "-label", l2c}, msg, 0, ""},
+		{"one stream after another", bin + armored, []string{"-label", l2c}, msg + msg, 0, ""},
+		{"longest label", enc(t, "-label", long), []string{"-label", long}, msg, 0, ""},
+		{"empty label is none", unlabelled, []string{"-label", ""}, msg, 0, ""},
+		{"reflected", bin, []string{"-label", c2l}, "", 1, "ncdec: wrong password (or wrong label)\n"},
+		{"reflected armored", armored, []string{"-label", c2l}, "", 1, "ncdec: wrong password (or wrong label)\n"},
+		{"label missing", bin, nil, "", 1, "ncdec: wrong password\n"},
+		{"label unexpected", unlabelled, []string{"-label", l2c}, "", 1, "ncdec: wrong password (or wrong label)\n"},
+		{"second stream reflected", bin + enc(t, "-label", c2l), []string{"-label", l2c}, msg, 1, "ncdec: message 2: wrong password (or wrong label)\n"},
+		{"openssl message refused", openssl, []string{"-label", l2c}, "", 1,
+			"ncdec: openssl message refused: with -label only nckit streams are accepted (openssl's format has no label)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			decrypt := !slices.Contains(tt.args, "-d")
+			out, stderr, code := run(t, decrypt, []byte(tt.in), append([]string{"-pass", "pw"}, tt.args...)...)
+			if code != tt.code || out != tt.out {
+				t.Errorf("exit %d, output %q; want %d, %q (%s)", code, out, tt.code, tt.out, stderr)
+			}
+			if first, _, _ := strings.Cut(stderr, "\n"); tt.stderr != "" && first+"\n" != tt.stderr {
+				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestLabelUsage(t *testing.T) {
+	tests := []struct {
+		name    string
+		decrypt bool
+		args    []string
+		stderr  string
+	}{
+		{"ncenc with a cipher", false, []string{"-aes-256-cbc", "-pbkdf2", "-label", "x"},
+			"ncenc: cannot use -label and -aes-256-cbc together: openssl's format has no label\n"},
+		{"ncdec with a cipher", true, []string{"-label", "x", "-chacha20", "-pbkdf2"},
+			"ncdec: cannot use -label and -chacha20 together: openssl's format has no label\n"},
+		{"empty label with a cipher", false, []string{"-aes-256-cbc", "-label", ""},
+			"ncenc: cannot use -label and -aes-256-cbc together: openssl's format has no label\n"},
+		{"too long", false, []string{"-label", strings.Repeat("x", 256)},
+			"ncenc: -label is 256 bytes long, at most 255\n"},
+		{"missing value", true, []string{"-label"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, stderr, code := run(t, tt.decrypt, []byte("x"), append([]string{"-pass", "pw"}, tt.args...)...)
+			if code != 2 || out != "" {
+				t.Errorf("exit %d, output %q; want 2 and none (%s)", code, out, stderr)
+			}
+			if first, _, _ := strings.Cut(stderr, "\n"); tt.stderr != "" && first+"\n" != tt.stderr {
+				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
+			}
+		})
 	}
 }

@@ -21,11 +21,14 @@ Password (first found wins; never echoed):
                      otherwise the NCPASS environment variable, otherwise a
                      prompt on /dev/tty (twice when encrypting)
 
-nckit format (ncenc without a cipher option):
-  -a, -base64        armored text, one line per record
-  -argon2-time N     Argon2id passes (default 2)
-  -argon2-memory MIB Argon2id memory in MiB (default 64)
-  -argon2-threads N  Argon2id lanes (default 1)
+nckit format (without a cipher option):
+  -a, -base64        ncenc: armored text, one line per record
+  -argon2-time N     ncenc: Argon2id passes (default 2)
+  -argon2-memory MIB ncenc: Argon2id memory in MiB (default 64)
+  -argon2-threads N  ncenc: Argon2id lanes (default 1)
+  -label STR         a context (at most 255 bytes, never sent) bound into the
+                     keys: a stream decrypts only with the label it was written
+                     with. ncdec -label refuses openssl messages (no label)
 
 openssl enc compatibility (same bytes as openssl enc 3.0):
   -aes-128-cbc -aes-192-cbc -aes-256-cbc  (or -aes128 -aes192 -aes256)
