@@ -26,10 +26,11 @@ chat" and ends too. Ctrl+C leaves abruptly; the peer then reports the connection
 as lost.
 
 Formats: native (default) is one authenticated stream per direction, flushed per
-line, whose clean end is authenticated too. NCFORMAT=openssl sends each line as
-its own openssl message, base64 on a single line (-A), since an openssl stream
-cannot be decrypted before it ends; a line that fails to decrypt is reported and
-the chat goes on.
+line, whose clean end is authenticated too; each direction has its own label, so
+a stream reflected back to its sender is refused. NCFORMAT=openssl sends each
+line as its own openssl message, base64 on a single line (-A), since an openssl
+stream cannot be decrypted before it ends; a line that fails to decrypt is
+reported and the chat goes on (this format has no labels: no such protection).
 
 Exit status: 0 when the chat ended cleanly (either side leaving with Ctrl+D),
 1 when the connection failed or was lost, 2 on a usage or configuration error.
@@ -75,6 +76,18 @@ trap 'exit 129' HUP
 
 openssl_line=(-aes-256-cbc -salt -base64 -A -pbkdf2 -iter 10000)
 
+# One password serves both directions, so in the native format each direction's stream is
+# bound to a label of its own (never sent, part of the keys): a stream reflected back to its
+# sender then fails as "wrong password (or wrong label)" instead of showing our own words as
+# the peer's. The openssl format has no labels; there reflection goes unnoticed.
+if [ "$listen" -eq 1 ]; then
+	label_out='nckit chat: listener to connector'
+	label_in='nckit chat: connector to listener'
+else
+	label_out='nckit chat: connector to listener'
+	label_in='nckit chat: listener to connector'
+fi
+
 # The chat's one convention on top of the two streams: a line holding only EOT (Ctrl+D,
 # \004) says "I am leaving". It travels encrypted like any line, so it is authenticated in
 # the native format, and it lets the peer end at once whatever its transport does at our end
@@ -110,7 +123,7 @@ encrypt() {
 		cat
 		return
 	fi
-	ncenc "${NCK_ENC_ARGS[@]}"
+	ncenc "${NCK_ENC_ARGS[@]}" -label "$label_out"
 }
 
 # shellcheck disable=SC2317 # called back by nck_ncl_status
@@ -125,17 +138,28 @@ connected() {
 # listener does not need to, since the connector answers our EOT by ending and closing, which
 # ends the listener.
 transport() {
+	printf '%s\n' "$BASHPID" >"$tmp/transport.pid" # exec keeps it: ncl's or ncc's pid
 	if [ "$listen" -eq 1 ]; then
 		exec ncl -v "${NCK_LISTEN_ARGS[@]}" 2> >(nck_ncl_status announce connected)
 	fi
-	ncc -N "${NCK_RETRY_ARGS[@]}" "$NCK_HOST" "$NCK_PORT"
+	exec ncc -N "${NCK_RETRY_ARGS[@]}" "$NCK_HOST" "$NCK_PORT"
+}
+
+# stop_transport: close the connection now. After a failure there is nothing left worth
+# delivering, and a peer that keeps the connection open without sending (one that reflects
+# our stream, say) would otherwise keep a listener waiting for its end forever.
+stop_transport() {
+	local pid
+	if pid=$(cat "$tmp/transport.pid" 2>/dev/null); then
+		kill -TERM "$pid" 2>/dev/null || true
+	fi
 }
 
 # decrypt: the peer's plaintext, as it arrives; fails when the peer's stream breaks.
 decrypt() {
 	local line
 	if [ "$NCK_FORMAT" = native ]; then
-		ncdec 2>"$tmp/decerr"
+		ncdec -label "$label_in" 2>"$tmp/decerr"
 		return
 	fi
 	while IFS= read -r line; do
@@ -191,6 +215,7 @@ receive() {
 	else
 		printf '%s: connection lost: %s\n' "$NCK_PROG" "$(head -n 1 "$tmp/decerr" 2>/dev/null)" >&2
 		rc=1
+		stop_transport
 	fi
 	stop_reader
 	return "$rc"
