@@ -95,8 +95,47 @@ func Get(o Options) ([]byte, error) {
 	return pw, nil
 }
 
-// FromSource reads a -pass argument. Besides openssl's forms it takes a string with no
-// known prefix as the password itself (openssl refuses it).
+// ErrSourceSyntax: a -pass argument that looks like a password source but is none, such as
+// "env" without its ":VAR" or a misspelt "evn:PW". Errors matching it match ErrSource too.
+var ErrSourceSyntax = errors.New("invalid -pass argument")
+
+// badSource is ErrSourceSyntax with advice. Its message names the keyword or prefix only,
+// never the rest of the argument, which may be a password.
+type badSource struct{ msg string }
+
+func (e badSource) Error() string   { return ErrSourceSyntax.Error() + " " + e.msg }
+func (e badSource) Unwrap() []error { return []error{ErrSourceSyntax, ErrSource} }
+func (e badSource) Hint() string {
+	return "sources are pass:STR, env:VAR, file:PATH, fd:N and stdin; for a password that looks like one, write pass:STR"
+}
+
+// looksLikeSource reports whether a -pass argument with no known source would most likely
+// be a mistyped source rather than a password: a bare source keyword in any case ("env",
+// "File", "STDIN" but not "stdin" itself), or a prefix of ASCII letters only before the first
+// colon ("evn:PW", "Env:PW", "stdin:x"). Anything else, "chatpassword", "my pass", "12:34",
+// "pass1:x", ":x", is the password itself.
+func looksLikeSource(src string) (string, bool) {
+	kind, _, found := strings.Cut(src, ":")
+	if !found {
+		switch strings.ToLower(src) {
+		case "pass", "env", "file", "fd", "stdin":
+			return fmt.Sprintf("%q: a source keyword without its \":\"", src), true
+		}
+		return "", false
+	}
+	if kind == "" {
+		return "", false
+	}
+	for i := 0; i < len(kind); i++ {
+		if c := kind[i] | 0x20; c < 'a' || c > 'z' {
+			return "", false
+		}
+	}
+	return fmt.Sprintf("%q: unknown source", kind+":"), true
+}
+
+// FromSource reads a -pass argument. Besides openssl's forms it takes a string that does not
+// look like a source (see looksLikeSource) as the password itself; openssl refuses it.
 func FromSource(src string, stdin *bufio.Reader, getenv func(string) (string, bool)) ([]byte, error) {
 	kind, arg, found := strings.Cut(src, ":")
 	switch {
@@ -105,24 +144,22 @@ func FromSource(src string, stdin *bufio.Reader, getenv func(string) (string, bo
 			return nil, fmt.Errorf("%w from stdin: stdin is not the input", ErrSource)
 		}
 		return firstLine(stdin, "stdin")
-	case !found:
-		return []byte(src), nil
-	case kind == "pass":
+	case kind == "pass" && found:
 		return []byte(arg), nil
-	case kind == "env":
+	case kind == "env" && found:
 		v, ok := getenv(arg)
 		if !ok {
 			return nil, fmt.Errorf("%w: environment variable %s is not set", ErrSource, arg)
 		}
 		return []byte(v), nil
-	case kind == "file":
+	case kind == "file" && found:
 		f, err := os.Open(arg)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrSource, err)
 		}
 		defer f.Close()
 		return firstLine(bufio.NewReaderSize(f, maxLine+1), "file "+arg)
-	case kind == "fd":
+	case kind == "fd" && found:
 		fd, err := strconv.Atoi(arg)
 		if err != nil || fd < 0 {
 			return nil, fmt.Errorf("%w: bad file descriptor %q", ErrSource, arg)
@@ -137,10 +174,11 @@ func FromSource(src string, stdin *bufio.Reader, getenv func(string) (string, bo
 		// The descriptor is the caller's (often a pipe it keeps): read only the first line
 		// and leave it open. Reading byte by byte takes nothing beyond that line.
 		return firstLine(bufio.NewReaderSize(oneByteReader{f}, 16), "fd "+arg)
-	default:
-		// Something like "x:y" with an unknown prefix: a literal password with a colon.
-		return []byte(src), nil
 	}
+	if msg, bad := looksLikeSource(src); bad {
+		return nil, badSource{msg}
+	}
+	return []byte(src), nil
 }
 
 type oneByteReader struct{ r io.Reader }

@@ -36,7 +36,24 @@ func TestFromSource(t *testing.T) {
 		{"pass empty", "pass:", "", nil},
 		{"pass with colon", "pass:a:b", "a:b", nil},
 		{"bare", "chatpassword", "chatpassword", nil},
-		{"bare unknown prefix", "x:y", "x:y", nil},
+		{"bare with space", "my pass", "my pass", nil},
+		{"bare digits before colon", "12:34", "12:34", nil},
+		{"bare mixed prefix", "pass1:x", "pass1:x", nil},
+		{"bare leading colon", ":x", ":x", nil},
+		{"bare non-ascii prefix", "mötley:crüe", "mötley:crüe", nil},
+		{"bare longer word", "password", "password", nil},
+		{"keyword env", "env", "", ErrSourceSyntax},
+		{"keyword pass", "pass", "", ErrSourceSyntax},
+		{"keyword file", "file", "", ErrSourceSyntax},
+		{"keyword fd", "fd", "", ErrSourceSyntax},
+		{"keyword Env", "Env", "", ErrSourceSyntax},
+		{"keyword STDIN", "STDIN", "", ErrSourceSyntax},
+		{"misspelt prefix", "evn:PW", "", ErrSourceSyntax},
+		{"capitalised prefix", "Env:PW", "", ErrSourceSyntax},
+		{"upper-case prefix", "PASS:x", "", ErrSourceSyntax},
+		{"stdin prefix", "stdin:x", "", ErrSourceSyntax},
+		{"letters prefix", "x:y", "", ErrSourceSyntax},
+		{"letters prefix empty", "abc:", "", ErrSourceSyntax},
 		{"env", "env:PW", "from env", nil},
 		{"env empty", "env:EMPTY", "", nil},
 		{"env unset", "env:NOPE", "", ErrSource},
@@ -146,5 +163,27 @@ func TestNoTerminalHasHint(t *testing.T) {
 	var h interface{ Hint() string }
 	if !errors.As(error(noTerminal{errors.New("x")}), &h) || !strings.Contains(h.Hint(), EnvVar) {
 		t.Error("no hint naming " + EnvVar)
+	}
+}
+
+// A refused -pass argument is an ErrSource too, says which word it did not take without
+// repeating the rest (which may be a password), and advises pass:STR.
+func TestSourceSyntaxError(t *testing.T) {
+	for src, want := range map[string]string{
+		"env":         `invalid -pass argument "env": a source keyword without its ":"`,
+		"evn:secret":  `invalid -pass argument "evn:": unknown source`,
+		"Env:MY_PASS": `invalid -pass argument "Env:": unknown source`,
+	} {
+		_, err := FromSource(src, nil, env(nil))
+		if !errors.Is(err, ErrSource) || !errors.Is(err, ErrSourceSyntax) {
+			t.Fatalf("%q: err = %v, want ErrSource and ErrSourceSyntax", src, err)
+		}
+		if err.Error() != want {
+			t.Errorf("%q: message %q, want %q", src, err, want)
+		}
+		var h interface{ Hint() string }
+		if !errors.As(err, &h) || !strings.Contains(h.Hint(), "pass:STR") {
+			t.Errorf("%q: no hint naming pass:STR", src)
+		}
 	}
 }

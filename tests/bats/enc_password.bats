@@ -77,6 +77,27 @@ check_with_openssl() {
 
 @test "password: a bare -pass STR is the literal password (openssl would refuse it)" {
 	check_with_openssl -pass chatpassword -- -pass pass:chatpassword
+	check_with_openssl -pass 'my pass' -- -pass 'pass:my pass'
+	check_with_openssl -pass 12:34 -- -pass pass:12:34
+}
+
+@test "password: a mistyped source is refused, not taken as the password" {
+	export PW=secret X=secret
+	local src
+	for src in env pass file fd Env STDIN evn:PW Env:X stdin:x https:x; do
+		run -1 --separate-stderr ncenc "${OPTS[@]}" -pass "$src" -in "$D/pt"
+		assert_output ""
+		[[ $stderr == "ncenc: invalid -pass argument \""* ]] || fail "-pass $src: $stderr"
+		[[ $stderr == *$'\n'"ncenc: hint: "*"write pass:STR" ]] || fail "-pass $src: no hint: $stderr"
+		[ "$(wc -l <<<"$stderr")" -eq 2 ] || fail "-pass $src: $stderr"
+	done
+	run -1 --separate-stderr ncenc "${OPTS[@]}" -pass evn:PW -in "$D/pt"
+	[[ $stderr == 'ncenc: invalid -pass argument "evn:": unknown source'$'\n'* ]]
+	run -1 --separate-stderr ncdec -pass env -in "$D/pt"
+	[[ $stderr == 'ncdec: invalid -pass argument "env": a source keyword without its ":"'$'\n'* ]]
+	# the hint's way out: such a literal password is still possible
+	check_with_openssl -pass pass:env -- -pass pass:env
+	check_with_openssl -pass pass:Env:X -- -pass pass:Env:X
 }
 
 @test "password: -k and -kfile, which beat -pass" {
