@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -61,12 +62,15 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "kfile"},
 		&cli.BoolFlag{Name: "a", Aliases: []string{"base64"}},
 		&cli.BoolFlag{Name: "A"},
-		&cli.UintFlag{Name: "argon2-time"},
-		&cli.UintFlag{Name: "argon2-memory"},
-		&cli.UintFlag{Name: "argon2-threads"},
+		// The numeric options are strings parsed by parse(): a bad value is a bad option value
+		// (exit 1, named in the flag's own units), not a malformed command line.
+		&cli.StringFlag{Name: "argon2-time"},
+		&cli.StringFlag{Name: "argon2-memory"},
+		&cli.StringFlag{Name: "argon2-threads"},
 		&cli.StringFlag{Name: "label"},
+		&cli.BoolFlag{Name: "native"},
 		&cli.BoolFlag{Name: "pbkdf2"},
-		&cli.IntFlag{Name: "iter"},
+		&cli.StringFlag{Name: "iter"},
 		&cli.StringFlag{Name: "md"},
 		&cli.BoolFlag{Name: "salt"},
 		&cli.BoolFlag{Name: "nosalt"},
@@ -134,24 +138,29 @@ func checkCipherArgs(fl []cli.Flag, args []string) error {
 
 // config is a validated command line.
 type config struct {
-	prog     string
-	decrypt  bool
-	cipher   *opensslenc.Cipher // nil: nckit format (encrypt) or detection (decrypt)
-	kdf      opensslenc.KDF
-	base64   bool
-	oneLine  bool
-	noSalt   bool
-	noPad    bool
-	salt     []byte
-	key, iv  []byte
-	show     int // 1: -p, 2: -P
-	in, out  string
-	verbose  bool
-	params   native.Params
-	label    string // native streams' context label ("" none); FORMAT.md section 12
-	pw       password.Options
-	needPass bool
-	warnings []string
+	prog    string
+	decrypt bool
+	cipher  *opensslenc.Cipher // nil: nckit format (encrypt) or detection (decrypt)
+	kdf     opensslenc.KDF
+	base64  bool
+	oneLine bool
+	noSalt  bool
+	noPad   bool
+	salt    []byte
+	key, iv []byte
+	show    int // 1: -p, 2: -P
+	in, out string
+	verbose bool
+	params  native.Params
+	label   string // native streams' context label ("" none); FORMAT.md section 12
+	// nativeOnly: ncdec accepts nckit's authenticated format only (-native, or -label).
+	nativeOnly bool
+	// sawNative: this run has decoded a nckit stream, so an openssl message after it would be
+	// a downgrade in mid-stream and is refused.
+	sawNative bool
+	pw        password.Options
+	needPass  bool
+	warnings  []string
 }
 
 func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
@@ -186,10 +195,11 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 
 	cfg.kdf.PBKDF2 = c.Bool("pbkdf2") || c.IsSet("iter")
 	if c.IsSet("iter") {
-		if c.Int("iter") <= 0 {
-			return nil, fmt.Errorf("-iter %d: the iteration count must be a positive number", c.Int("iter"))
+		n, err := strconv.Atoi(c.String("iter"))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("-iter %s: the iteration count must be a positive number", c.String("iter"))
 		}
-		cfg.kdf.Iter = c.Int("iter")
+		cfg.kdf.Iter = n
 	}
 	if c.IsSet("md") {
 		if _, err := opensslenc.Digest(c.String("md")); err != nil {
@@ -219,26 +229,8 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	if argon && (cfg.decrypt || cfg.cipher != nil) {
 		return nil, cmdline.Usagef("the -argon2 options apply to encryption in nckit's format only")
 	}
-	cfg.params = native.DefaultParams()
-	if c.IsSet("argon2-time") {
-		cfg.params.Time = uint32(min(c.Uint("argon2-time"), 1<<31))
-	}
-	if c.IsSet("argon2-memory") {
-		mib := c.Uint("argon2-memory")
-		if mib > 1<<21 {
-			return nil, cmdline.Usagef("-argon2-memory %d MiB is too large", mib)
-		}
-		cfg.params.MemoryKiB = uint32(mib) * 1024
-	}
-	if c.IsSet("argon2-threads") {
-		t := c.Uint("argon2-threads")
-		if t > 255 {
-			return nil, cmdline.Usagef("-argon2-threads %d is too large", t)
-		}
-		cfg.params.Threads = uint8(t)
-	}
-	if err := cfg.params.Check(); err != nil {
-		return nil, cmdline.Usagef("%v", err)
+	if err := cfg.argon2Params(c); err != nil {
+		return nil, err
 	}
 	// The label is bound into the native key schedule and never sent: openssl's format has
 	// nowhere to put it, so a label with a cipher could only be ignored, silently.
@@ -247,8 +239,13 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	}
 	cfg.label = c.String("label")
 	if len(cfg.label) > maxLabel {
-		return nil, cmdline.Usagef("-label is %d bytes long, at most %d", len(cfg.label), maxLabel)
+		return nil, fmt.Errorf("-label is %d bytes long, at most %d", len(cfg.label), maxLabel)
 	}
+	if c.Bool("native") && cfg.cipher != nil {
+		return nil, cmdline.Usagef("cannot use -native and -%s together", cfg.cipher.Name)
+	}
+	// A label binds streams to a context that openssl's format cannot carry: it implies -native.
+	cfg.nativeOnly = c.Bool("native") || cfg.label != ""
 
 	if cfg.cipher != nil {
 		var err error
@@ -291,6 +288,46 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 		cfg.warnings = append(cfg.warnings, "deprecated key derivation used (one round of EVP_BytesToKey); -pbkdf2 or -iter would be better")
 	}
 	return cfg, nil
+}
+
+// argon2Params sets cfg.params from the -argon2 options. Their bounds are the decoder's
+// ceilings (native.Params.Check), stated in each option's own unit.
+func (cfg *config) argon2Params(c *cli.Context) error {
+	cfg.params = native.DefaultParams()
+	opts := []struct {
+		name, unit string
+		lo, hi     uint64
+		set        func(uint64)
+	}{
+		{"argon2-time", "", 1, native.MaxTime, func(v uint64) { cfg.params.Time = uint32(v) }},
+		{"argon2-memory", " MiB", 1, native.MaxMemoryKiB / 1024, func(v uint64) { cfg.params.MemoryKiB = uint32(v) * 1024 }},
+		{"argon2-threads", "", 1, native.MaxThreads, func(v uint64) { cfg.params.Threads = uint8(v) }},
+	}
+	for _, o := range opts {
+		if !c.IsSet(o.name) {
+			continue
+		}
+		s := c.String(o.name)
+		v, err := strconv.ParseUint(s, 10, 64)
+		switch {
+		case err != nil && errors.Is(err, strconv.ErrRange):
+			return fmt.Errorf("-%s %s: at most %d%s", o.name, s, o.hi, o.unit)
+		case err != nil:
+			return fmt.Errorf("-%s %s: not a whole number", o.name, s)
+		case v < o.lo:
+			return fmt.Errorf("-%s %s: at least %d%s", o.name, s, o.lo, o.unit)
+		case v > o.hi:
+			return fmt.Errorf("-%s %s: at most %d%s", o.name, s, o.hi, o.unit)
+		}
+		o.set(v)
+	}
+	p := cfg.params
+	if cost := uint64(p.Time) * uint64(p.MemoryKiB); cost > native.MaxCost {
+		return fmt.Errorf("-argon2-time %d with -argon2-memory %d: %d MiB of passes, at most %d MiB (lower one of them)",
+			p.Time, p.MemoryKiB/1024, cost/1024, native.MaxCost/1024)
+	}
+	// Anything left (none with the bounds above) is still a bad value, not a usage error.
+	return p.Check()
 }
 
 func (cfg *config) hexOpt(c *cli.Context, name string, n int) ([]byte, error) {
@@ -485,6 +522,9 @@ var (
 	errEmpty = errors.New("no input")
 	// errUnknown: input that is neither format.
 	errUnknown = errors.New("unrecognized input")
+	// errOpenSSLRefused: an openssl message where only nckit's authenticated format may be
+	// read. Nothing of it is decrypted, let alone printed.
+	errOpenSSLRefused = errors.New("refusing an openssl-format message (unauthenticated)")
 )
 
 // defaultCipher is what an openssl message is read with when no cipher is named: the
@@ -535,18 +575,30 @@ func (cfg *config) decryptOne(br *bufio.Reader, dst, keysTo io.Writer, pw, prefi
 	if cfg.cipher == nil {
 		switch {
 		case isNative:
-			return native.DecryptLabeledStream(br, dst, pw, cfg.label)
+			if err := native.DecryptLabeledStream(br, dst, pw, cfg.label); err != nil {
+				return err
+			}
+			cfg.sawNative = true
+			return nil
 		case (isB64 || isBin) && cfg.label != "":
 			// Accepting it would let a message that is bound to no context through where the
 			// caller asked for streams bound to theirs (a reflected or foreign one, say).
 			return hinted{errors.New("openssl message refused: with -label only nckit streams are accepted (openssl's format has no label)"),
 				"leave out -label to read openssl messages"}
+		case (isB64 || isBin) && cfg.nativeOnly:
+			return fmt.Errorf("%w with -native", errOpenSSLRefused)
+		case (isB64 || isBin) && cfg.sawNative:
+			// Whoever can inject bytes after an authenticated stream could otherwise append
+			// unauthenticated text that would be printed as if it came from the same sender.
+			return fmt.Errorf("%w after a nckit stream", errOpenSSLRefused)
 		case isB64 || isBin:
 			o := cfg.opensslOptions(pw, keysTo)
 			o.Cipher = defaultCipher
 			o.KDF.PBKDF2 = true
 			o.Base64 = isB64
 			return opensslenc.Decrypt(br, dst, o)
+		case n == 1 && cfg.nativeOnly:
+			return fmt.Errorf("%w: neither nckit's format nor openssl enc's", errUnknown)
 		case n == 1:
 			return hinted{fmt.Errorf("%w: neither nckit's format nor openssl enc's", errUnknown),
 				"openssl messages start with \"Salted__\" (or U2FsdGVkX1 in base64); for -nosalt, -S or -K name the cipher"}

@@ -2,10 +2,13 @@ package encdec
 
 import (
 	"bytes"
+	"crypto/rand"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/nckit/nckit/internal/native"
@@ -79,7 +82,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad hex", true, "", []string{"-aes-256-cbc", "-S", "xx", "-pass", "x"}, 1, "ncdec: -S: invalid hex value: encoding/hex: invalid byte: U+0078 'x'\n"},
 		{"nosalt needs cipher", true, "", []string{"-nosalt", "-pass", "x"}, 2, "ncdec: -nosalt needs an openssl cipher option such as -aes-256-cbc\n"},
 		{"operand", true, "", []string{"file"}, 2, "ncdec: unexpected operand \"file\": input comes from stdin or -in FILE\n"},
-		{"argon2 ceiling", false, "", []string{"-argon2-time", "99", "-pass", "x"}, 2, ""},
+		{"argon2 ceiling", false, "", []string{"-argon2-time", "99", "-pass", "x"}, 1, "ncenc: -argon2-time 99: at most 16\n"},
 		{"empty", true, "", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
 		{"white space only", true, " \r\n\n", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
 		{"trailing junk", true, good + "junk\n", []string{"-pass", "pw"}, 1, "ncdec: message 2: unrecognized input after the previous message\n"},
@@ -224,8 +227,6 @@ func TestLabelUsage(t *testing.T) {
 			"ncdec: cannot use -label and -chacha20 together: openssl's format has no label\n"},
 		{"empty label with a cipher", false, []string{"-aes-256-cbc", "-label", ""},
 			"ncenc: cannot use -label and -aes-256-cbc together: openssl's format has no label\n"},
-		{"too long", false, []string{"-label", strings.Repeat("x", 256)},
-			"ncenc: -label is 256 bytes long, at most 255\n"},
 		{"missing value", true, []string{"-label"}, ""},
 	}
 	for _, tt := range tests {
@@ -238,5 +239,215 @@ func TestLabelUsage(t *testing.T) {
 				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
 			}
 		})
+	}
+}
+
+// A bad option value exits 1, as openssl enc does, with the option named in its own unit; a
+// malformed command line exits 2.
+func TestBadValues(t *testing.T) {
+	tests := []struct {
+		name    string
+		decrypt bool
+		args    []string
+		code    int
+		stderr  string
+	}{
+		{"iter not a number", false, []string{"-aes-256-cbc", "-iter", "abc"}, 1, "ncenc: -iter abc: the iteration count must be a positive number\n"},
+		{"iter negative", true, []string{"-iter", "-5"}, 1, "ncdec: -iter -5: the iteration count must be a positive number\n"},
+		{"iter too large", true, []string{"-iter", "99999999999999999999"}, 1, "ncdec: -iter 99999999999999999999: the iteration count must be a positive number\n"},
+		{"argon2 memory 0", false, []string{"-argon2-memory", "0"}, 1, "ncenc: -argon2-memory 0: at least 1 MiB\n"},
+		{"argon2 memory above the ceiling", false, []string{"-argon2-memory", "1025"}, 1, "ncenc: -argon2-memory 1025: at most 1024 MiB\n"},
+		{"argon2 memory overflow", false, []string{"-argon2-memory", "99999999999999999999999"}, 1, "ncenc: -argon2-memory 99999999999999999999999: at most 1024 MiB\n"},
+		{"argon2 memory not a number", false, []string{"-argon2-memory", "64M"}, 1, "ncenc: -argon2-memory 64M: not a whole number\n"},
+		{"argon2 time 0", false, []string{"-argon2-time", "0"}, 1, "ncenc: -argon2-time 0: at least 1\n"},
+		{"argon2 time 17", false, []string{"-argon2-time", "17"}, 1, "ncenc: -argon2-time 17: at most 16\n"},
+		{"argon2 time negative", false, []string{"-argon2-time", "-1"}, 1, "ncenc: -argon2-time -1: not a whole number\n"},
+		{"argon2 threads 0", false, []string{"-argon2-threads", "0"}, 1, "ncenc: -argon2-threads 0: at least 1\n"},
+		{"argon2 threads 17", false, []string{"-argon2-threads", "17"}, 1, "ncenc: -argon2-threads 17: at most 16\n"},
+		{"argon2 cost", false, []string{"-argon2-time", "3", "-argon2-memory", "1024"}, 1,
+			"ncenc: -argon2-time 3 with -argon2-memory 1024: 3072 MiB of passes, at most 2048 MiB (lower one of them)\n"},
+		{"label too long", false, []string{"-label", strings.Repeat("x", 256)}, 1, "ncenc: -label is 256 bytes long, at most 255\n"},
+		// malformed command lines stay usage errors
+		{"iter missing value", true, []string{"-iter"}, 2, "ncdec: flag -iter needs a value\n"},
+		{"argon2 when decrypting", true, []string{"-argon2-time", "1"}, 2, "ncdec: the -argon2 options apply to encryption in nckit's format only\n"},
+		{"argon2 with a cipher", false, []string{"-aes-256-cbc", "-argon2-memory", "0"}, 2, "ncenc: the -argon2 options apply to encryption in nckit's format only\n"},
+		{"native with a cipher", true, []string{"-native", "-aes-256-cbc"}, 2, "ncdec: cannot use -native and -aes-256-cbc together\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, stderr, code := run(t, tt.decrypt, []byte("x"), append([]string{"-pass", "pw"}, tt.args...)...)
+			if code != tt.code || out != "" {
+				t.Errorf("exit %d, output %q; want %d and none (%s)", code, out, tt.code, stderr)
+			}
+			if first, _, _ := strings.Cut(stderr, "\n"); first+"\n" != tt.stderr {
+				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
+			}
+		})
+	}
+	// the bounds themselves are accepted
+	for _, args := range [][]string{{"-argon2-time", "1", "-argon2-memory", "1", "-argon2-threads", "16"}, {"-argon2-time", "2", "-argon2-memory", "8", "-native"}} {
+		if _, stderr, code := run(t, false, []byte("x"), append([]string{"-pass", "pw"}, args...)...); code != 0 {
+			t.Errorf("%q: exit %d (%s)", args, code, stderr)
+		}
+	}
+}
+
+// No downgrade: with -native (or -label) every openssl message is refused unread, wherever it
+// comes; without, an openssl message after a nckit stream is refused all the same.
+func TestNativeOnly(t *testing.T) {
+	const msg = "authenticated\n"
+	nat, _, _ := run(t, false, []byte(msg), append([]string{"-pass", "pw"}, fast...)...)
+	armored, _, _ := run(t, false, []byte(msg), append([]string{"-a", "-pass", "pw"}, fast...)...)
+	osslB64, _, _ := run(t, false, []byte("forged\n"), "-aes-256-cbc", "-pbkdf2", "-a", "-pass", "pw")
+	osslBin, _, _ := run(t, false, []byte("forged\n"), "-aes-256-cbc", "-pbkdf2", "-pass", "pw")
+	const refused = "ncdec: refusing an openssl-format message (unauthenticated) with -native\n"
+	const sticky2 = "ncdec: message 2: refusing an openssl-format message (unauthenticated) after a nckit stream\n"
+	tests := []struct {
+		name   string
+		in     string
+		args   []string
+		out    string
+		code   int
+		stderr string
+	}{
+		{"native", nat, []string{"-native"}, msg, 0, ""},
+		{"armored streams in a row", armored + "\n" + armored, []string{"-native"}, msg + msg, 0, ""},
+		{"ncenc -d -native", nat, []string{"-d", "-native"}, msg, 0, ""},
+		{"openssl base64", osslB64, []string{"-native"}, "", 1, refused},
+		{"openssl binary", osslBin, []string{"-native"}, "", 1, refused},
+		{"after a blank line", "\n" + osslB64, []string{"-native"}, "", 1, refused},
+		{"after white space", " \r\n\t" + osslB64, []string{"-native"}, "", 1, refused},
+		{"after a native stream", nat + osslBin, []string{"-native"}, msg, 1, "ncdec: message 2: refusing an openssl-format message (unauthenticated) with -native\n"},
+		{"garbage", "garbage\n", []string{"-native"}, "", 1, "ncdec: unrecognized input: neither nckit's format nor openssl enc's\n"},
+		// the default loop is sticky: no downgrade in mid-stream
+		{"sticky binary", nat + osslBin, nil, msg, 1, sticky2},
+		{"sticky base64", armored + osslB64, nil, msg, 1, sticky2},
+		{"sticky after a newline", armored + "\n" + osslB64, nil, msg, 1, sticky2},
+		{"sticky third message", nat + nat + osslB64, nil, msg + msg, 1,
+			"ncdec: message 3: refusing an openssl-format message (unauthenticated) after a nckit stream\n"},
+		{"openssl then native is fine", osslB64 + armored, nil, "forged\n" + msg, 0, ""},
+		{"openssl alone is fine", osslBin, nil, "forged\n", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			decrypt := !slices.Contains(tt.args, "-d")
+			out, stderr, code := run(t, decrypt, []byte(tt.in), append([]string{"-pass", "pw"}, tt.args...)...)
+			if code != tt.code || out != tt.out {
+				t.Errorf("exit %d, output %q; want %d, %q (%s)", code, out, tt.code, tt.out, stderr)
+			}
+			if tt.stderr != "" && stderr != tt.stderr {
+				t.Errorf("stderr %q, want exactly %q", stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+// openssl's format has no integrity: "Salted__" and 40 random bytes pass as a message about
+// once in 256 (a valid CBC padding). With -native not one of them gets through.
+func TestNativeRefusesRandomSalted(t *testing.T) {
+	for i := 0; i < 512; i++ {
+		in := make([]byte, 48)
+		copy(in, "Salted__")
+		if _, err := io.ReadFull(rand.Reader, in[8:]); err != nil {
+			t.Fatal(err)
+		}
+		out, stderr, code := run(t, true, in, "-pass", "pw", "-native")
+		if code != 1 || out != "" {
+			t.Fatalf("random message %x: exit %d, output %q (%s)", in, code, out, stderr)
+		}
+	}
+}
+
+// -out decides by file type: a regular file, wherever it lives (/dev/shm is a tmpfs of regular
+// files), is replaced only on success; a device or FIFO is written in place.
+func TestOutFileByType(t *testing.T) {
+	big := bytes.Repeat([]byte("plaintext "), 10000) // several native records
+	ct, _, _ := run(t, false, big, append([]string{"-pass", "pw"}, fast...)...)
+	cut := ct[:len(ct)-10]
+
+	dirs := []string{t.TempDir()}
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() && syscall.Access("/dev/shm", 2) == nil {
+		dirs = append(dirs, "/dev/shm")
+	}
+	for _, dir := range dirs {
+		f, err := os.CreateTemp(dir, "nckit-out-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := f.Name()
+		f.Close()
+		os.Remove(out)
+		t.Cleanup(func() { os.Remove(out) })
+		_, stderr, code := run(t, true, []byte(cut), "-pass", "pw", "-out", out)
+		if code != 1 || !strings.Contains(stderr, "truncated") {
+			t.Errorf("%s: exit %d (%s)", dir, code, stderr)
+		}
+		if _, err := os.Lstat(out); !os.IsNotExist(err) {
+			t.Errorf("%s: a failed decryption left %s (%v)", dir, out, err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, "."+filepath.Base(out)+".*")); len(left) > 0 {
+			t.Errorf("%s: temporary files left: %v", dir, left)
+		}
+		if _, stderr, code := run(t, true, []byte(ct), "-pass", "pw", "-out", out); code != 0 {
+			t.Errorf("%s: exit %d (%s)", dir, code, stderr)
+		}
+		if b, _ := os.ReadFile(out); !bytes.Equal(b, big) {
+			t.Errorf("%s: -out holds %d bytes, want %d", dir, len(b), len(big))
+		}
+	}
+
+	// /dev/null stays the device it is
+	if _, stderr, code := run(t, true, []byte(ct), "-pass", "pw", "-out", "/dev/null"); code != 0 {
+		t.Errorf("-out /dev/null: exit %d (%s)", code, stderr)
+	}
+	if fi, err := os.Stat("/dev/null"); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("/dev/null is no longer a character device: %v %v", fi, err)
+	}
+
+	// a FIFO, reached through a symbolic link, is written in place, as the data comes
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- nil
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- b
+	}()
+	if _, stderr, code := run(t, true, []byte(ct), "-pass", "pw", "-out", link); code != 0 {
+		t.Errorf("-out FIFO: exit %d (%s)", code, stderr)
+	}
+	if b := <-got; !bytes.Equal(b, big) {
+		t.Errorf("the FIFO's reader got %d bytes, want %d", len(b), len(big))
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v %v", fi, err)
+	}
+}
+
+func TestIsDescriptor(t *testing.T) {
+	dir := t.TempDir()
+	toStdout := filepath.Join(dir, "out")
+	if err := os.Symlink("/dev/stdout", toStdout); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]bool{
+		"/dev/stdout": true, "/dev/fd/1": true, "/proc/self/fd/2": true, toStdout: true,
+		"/dev/shm/x": false, filepath.Join(dir, "file"): false, "/proc/self/fdinfo/1": false,
+	} {
+		if got := isDescriptor(path); got != want {
+			t.Errorf("isDescriptor(%q) = %v, want %v", path, got, want)
+		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
+	"regexp"
 	"sync"
 	"syscall"
 )
@@ -15,8 +15,13 @@ import (
 // outFile is the -out file. A regular file (or a new one) is written under a temporary
 // name in the same directory and renamed over the target only on success, so a failed
 // decryption never leaves plaintext behind under that name, nor destroys what was there.
-// Devices, FIFOs and anything under /dev or /proc (-out /dev/stdout, a named pipe) are
-// written in place; a symbolic link is followed, so the file it points to is replaced.
+// Only what cannot be replaced that way is written in place: an existing device, FIFO or
+// socket (-out /dev/null, a named pipe, /dev/stdout on a pipe or a terminal), and a name for
+// one of this process's open descriptors (/dev/stdout, /dev/fd/N, /proc/self/fd/N), which
+// is the descriptor, whatever it leads to: `-out /dev/stdout >file` is stdout, streamed as
+// stdout would be. Otherwise the file type decides, after following symbolic links, never
+// the path: /dev/shm, for one, holds regular files. A symbolic link to a regular file is
+// followed, so the file it points to is replaced.
 type outFile struct {
 	*os.File
 	path string
@@ -27,15 +32,14 @@ type outFile struct {
 }
 
 func createOutput(path string) (*outFile, error) {
-	if abs, err := filepath.Abs(path); err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/")) {
-		return inPlace(path)
-	}
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
+	// Stat follows every link, /proc's magic ones (/dev/stdout) included, which
+	// EvalSymlinks cannot resolve to a name when they lead to a pipe or a socket.
 	fi, err := os.Stat(path)
-	if err == nil && !fi.Mode().IsRegular() {
+	if err == nil && (!fi.Mode().IsRegular() || isDescriptor(path)) {
 		return inPlace(path)
+	}
+	if real, rerr := filepath.EvalSymlinks(path); rerr == nil {
+		path = real
 	}
 	var mode fs.FileMode
 	switch {
@@ -68,8 +72,36 @@ func createOutput(path string) (*outFile, error) {
 	return o, nil
 }
 
+// descriptorName matches the names of an open descriptor of this process.
+var descriptorName = regexp.MustCompile(`^/(dev/fd|proc/(self|thread-self|[0-9]+)(/task/[0-9]+)?/fd)/[0-9]+$`)
+
+// isDescriptor reports whether path, or a symbolic link it leads through as its last
+// component, names one of the process's open descriptors (/dev/stdout -> /proc/self/fd/1).
+func isDescriptor(path string) bool {
+	p, err := filepath.Abs(path)
+	for hops := 0; err == nil && hops < 40; hops++ {
+		if descriptorName.MatchString(p) {
+			return true
+		}
+		var fi fs.FileInfo
+		if fi, err = os.Lstat(p); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return false
+		}
+		var target string
+		if target, err = os.Readlink(p); err != nil {
+			return false
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		p = filepath.Clean(target)
+	}
+	return false
+}
+
+// inPlace opens an existing device, FIFO, socket or descriptor for writing.
 func inPlace(path string) (*outFile, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		return nil, err
 	}

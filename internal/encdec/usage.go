@@ -8,7 +8,8 @@ Encrypt (ncenc) or decrypt (ncdec) stdin to stdout. Without an openssl cipher
 option ncenc writes nckit's authenticated format; ncdec recognises by itself
 nckit streams (binary or -a text) and openssl messages ("Salted__", or base64
 starting U2FsdGVkX1, read as -aes-256-cbc -pbkdf2 unless options say
-otherwise), one message after another.
+otherwise), one message after another. Once it has read a nckit stream it
+refuses openssl messages (unauthenticated) for the rest of the input.
 
 Direction:
   -e                 encrypt (ncenc's default)
@@ -29,6 +30,8 @@ nckit format (without a cipher option):
   -label STR         a context (at most 255 bytes, never sent) bound into the
                      keys: a stream decrypts only with the label it was written
                      with. ncdec -label refuses openssl messages (no label)
+  -native            ncdec: accept nckit's authenticated format only: any
+                     openssl message is refused unread (-label implies it)
 
 openssl enc compatibility (same bytes as openssl enc 3.0):
   -aes-128-cbc -aes-192-cbc -aes-256-cbc  (or -aes128 -aes192 -aes256)
@@ -51,7 +54,8 @@ Files and reporting:
   -h, -help          this text
 
 Exit status: 0 success, 1 failure (wrong password, corrupt or truncated
-input, I/O error), 2 usage error.
+input, a refused message, I/O error, a bad option value), 2 malformed command
+line (unknown option, missing value, conflicting options, an operand).
 `
 
 func usage(prog string) string { return strings.ReplaceAll(usageText, "PROG", prog) }
