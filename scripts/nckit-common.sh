@@ -49,8 +49,10 @@ EOF
 }
 
 # nck_config: validate the environment shared by every tool. Sets NCK_HOST, NCK_PORT,
-# NCK_FORMAT, NCK_RETRY and NCK_ENC_ARGS (the ncenc flags of the chosen format, password
-# excluded). $1 is "connect" (HOST defaults to localhost) or "listen" (HOST optional).
+# NCK_FORMAT, NCK_RETRY, NCK_ENC_ARGS (the ncenc flags of the chosen format, password
+# excluded) and NCK_DEC_ARGS (ncdec's: -native in the native format, so that no openssl
+# message, which is unauthenticated, is ever decrypted there, wherever it comes in the
+# input). $1 is "connect" (HOST defaults to localhost) or "listen" (HOST optional).
 nck_config() {
 	local role=$1
 	NCK_PORT=${PORT:-12345}
@@ -79,8 +81,10 @@ nck_config() {
 	NCK_RETRY=$((10#$NCK_RETRY))
 	NCK_FORMAT=${NCFORMAT:-native}
 	NCK_ENC_ARGS=()
+	NCK_DEC_ARGS=()
 	case $NCK_FORMAT in
 	native)
+		NCK_DEC_ARGS=(-native)
 		if [ -n "${NCARGON2_TIME:-}" ]; then
 			case $NCARGON2_TIME in *[!0-9]*) nck_usage_error "invalid NCARGON2_TIME: $NCARGON2_TIME" ;; esac
 			NCK_ENC_ARGS+=(-argon2-time "$NCARGON2_TIME")
@@ -190,7 +194,10 @@ nck_send_line() {
 }
 
 # nck_openssl_prefix B64PREFIX: whether the message whose first bytes are given in base64 is in
-# the openssl format: binary "Salted__" or its base64 text "U2FsdGVkX1".
+# the openssl format: binary "Salted__" or its base64 text "U2FsdGVkX1". It only lets a
+# receiver refuse the usual case in its own words: it sees the first bytes of a connection,
+# nothing after white space or after a first message. What keeps an openssl message from
+# being decrypted in the native format is ncdec -native (NCK_DEC_ARGS).
 nck_openssl_prefix() {
 	case $1 in
 	U2FsdGVk* | VTJGc2RHVmtY*) return 0 ;;

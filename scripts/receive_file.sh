@@ -54,7 +54,8 @@ part=$(mktemp "$outdir/.$(basename -- "$out").part.XXXXXX")
 trap 'rm -rf "$work"; rm -f "$part"' EXIT
 
 # require_native: in the native format, refuse an openssl-format (unauthenticated) stream
-# before decrypting anything; pass every byte on otherwise.
+# before decrypting anything, with a line of ours; pass every byte on otherwise. ncdec's
+# NCK_DEC_ARGS (-native) is what refuses one that hides behind white space.
 require_native() {
 	local prefix
 	prefix=$(head -c 16 | base64 -w0)
@@ -76,7 +77,7 @@ store() {
 }
 
 receive() {
-	ncl -v "${NCK_LISTEN_ARGS[@]}" | require_native | ncdec | store
+	ncl -v "${NCK_LISTEN_ARGS[@]}" | require_native | ncdec "${NCK_DEC_ARGS[@]}" | store
 }
 
 announce() {

@@ -28,8 +28,10 @@ EOF
 	nck_config_help
 }
 
-# on_message: run by ncl for each connection, stdin = that connection's bytes. In the native
-# format a message in the unauthenticated openssl format is refused, not printed.
+# on_message: run by ncl for each connection (in the native format only), stdin = that
+# connection's bytes. A message in the unauthenticated openssl format is refused, not
+# printed: ncdec -native refuses it wherever it comes (after a blank line, after a native
+# stream); the look at the first bytes only gives the usual case a line of ours, with a hint.
 # It runs once per message, so it starts as few processes as it can: the first bytes are
 # read by the shell itself. No valid message has a NUL among its first 8 bytes (the shell
 # cannot hold one), so only garbage can be altered by the round trip, and it fails anyway.
@@ -49,7 +51,7 @@ on_message() {
 	{
 		printf '%s' "$prefix"
 		exec cat
-	} | ncdec
+	} | ncdec -native
 }
 
 case ${1:-} in

@@ -36,9 +36,11 @@ shown() {
 	printf '%s' "$1" | LC_ALL=C tr '\000-\010\013-\037\177' '?'
 }
 
-# on_message: run by ncl for each connection, stdin = that connection's bytes.
+# on_message: run by ncl for each connection, stdin = that connection's bytes. In the native
+# format ncdec -native refuses an openssl (unauthenticated) message wherever it comes; the
+# look at the first bytes only words the usual case our own way.
 on_message() {
-	local prefix preview plain err rc=0
+	local prefix preview plain err rc=0 dec=()
 	prefix=$(head -c 64 | base64 -w0)
 	if [ -z "$prefix" ]; then
 		return 0 # a connection without data (a port probe): not a message
@@ -53,6 +55,9 @@ on_message() {
 	printf '%s[%(%H:%M:%S)T] Encrypted message received from %s:%s %s...\n' \
 		"$C_YELLOW" -1 "${NCL_PEER:-?}" "$C_OFF" "${preview:0:50}"
 	printf '%sDecrypting...%s\n' "$C_BLUE" "$C_OFF"
+	if [ "$NCFORMAT" = native ]; then
+		dec=(-native)
+	fi
 	if [ "$NCFORMAT" = native ] && nck_openssl_prefix "$prefix"; then
 		err="refused: openssl format (unauthenticated) while NCFORMAT=native"
 		rc=1
@@ -63,7 +68,7 @@ on_message() {
 		if ! {
 			printf '%s' "$prefix" | base64 -d
 			cat
-		} | ncdec >"$plain" 2>"$NCK_TMP/err"; then
+		} | ncdec "${dec[@]}" >"$plain" 2>"$NCK_TMP/err"; then
 			rc=1
 			err=$(head -n 1 "$NCK_TMP/err")
 			err=${err:-ncdec failed}

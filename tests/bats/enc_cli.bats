@@ -138,6 +138,24 @@ same_as_openssl() {
 	[[ $stderr == "ncenc: -K: invalid hex value: "* ]]
 	run -1 --separate-stderr ncenc -aes-256-cbc -md sha3 -pass pass:pw
 	[[ $stderr == "ncenc: -md: unknown digest \"sha3\""* ]]
+	# numbers too, each named in its option's own unit
+	run -1 --separate-stderr ncenc -aes-256-cbc -iter abc -pass pass:pw
+	[ "$stderr" = "ncenc: -iter abc: the iteration count must be a positive number" ]
+	run -1 --separate-stderr ncdec -iter -3 -pass pass:pw
+	[ "$stderr" = "ncdec: -iter -3: the iteration count must be a positive number" ]
+	run -1 --separate-stderr ncenc -argon2-memory 0 -pass pass:pw
+	[ "$stderr" = "ncenc: -argon2-memory 0: at least 1 MiB" ]
+	run -1 --separate-stderr ncenc -argon2-memory 100000 -pass pass:pw
+	[ "$stderr" = "ncenc: -argon2-memory 100000: at most 1024 MiB" ]
+	run -1 --separate-stderr ncenc -argon2-time 17 -pass pass:pw
+	[ "$stderr" = "ncenc: -argon2-time 17: at most 16" ]
+	run -1 --separate-stderr ncenc -argon2-threads 0 -pass pass:pw
+	[ "$stderr" = "ncenc: -argon2-threads 0: at least 1" ]
+	run -1 --separate-stderr ncenc -argon2-time x -pass pass:pw
+	[ "$stderr" = "ncenc: -argon2-time x: not a whole number" ]
+	run -1 --separate-stderr ncenc -label "$(printf '%0256d' 0)" -pass pass:pw
+	[ "$stderr" = "ncenc: -label is 256 bytes long, at most 255" ]
+	assert_output ''
 }
 
 @test "cli: a malformed command line is one line and exits 2" {
@@ -151,6 +169,10 @@ same_as_openssl() {
 	run -2 --separate-stderr ncenc -pass pass:pw somefile
 	[[ $stderr == "ncenc: unexpected operand \"somefile\""* ]]
 	run -2 --separate-stderr ncenc -nosuchflag
+	run -2 --separate-stderr ncenc -aes-256-cbc -pass pass:pw -iter
+	[ "$stderr" = "ncenc: flag -iter needs a value" ]
+	run -2 --separate-stderr ncdec -native -aes-256-cbc -pass pass:pw
+	[ "$stderr" = "ncdec: cannot use -native and -aes-256-cbc together" ]
 	run -0 --separate-stderr ncenc -h
 	[[ $stderr == "usage: ncenc "* ]]
 	assert_output ""
@@ -182,26 +204,91 @@ same_as_openssl() {
 	assert_output ""
 }
 
+@test "cli: -out decides by file type: a new file in /dev/shm holds no failed decryption, devices and FIFOs are written in place" {
+	random_file "$D/big" 100K
+	ncenc -argon2-time 1 -argon2-memory 8 -pass pass:pw -in "$D/big" >"$D/ct"
+	head -c -10 "$D/ct" >"$D/cut"
+	local dir
+	for dir in "$D" /dev/shm; do
+		[ -d "$dir" ] && [ -w "$dir" ] || continue
+		local out=$dir/nckit-out-$BATS_TEST_NUMBER-$$
+		rm -f "$out"
+		run -1 --separate-stderr ncdec -pass pass:pw -in "$D/cut" -out "$out"
+		[[ $stderr == "ncdec: stream truncated"* ]]
+		[ ! -e "$out" ]
+		[ -z "$(find "$dir" -maxdepth 1 -name ".nckit-out-$BATS_TEST_NUMBER-$$.*")" ]
+		ncdec -pass pass:pw -in "$D/ct" -out "$out"
+		cmp "$D/big" "$out"
+		rm -f "$out"
+	done
+	run -0 ncdec -pass pass:pw -in "$D/ct" -out /dev/null
+	[ -c /dev/null ]
+	mkfifo "$D/fifo"
+	spawn sh -c 'cat "$1" >"$2"' _ "$D/fifo" "$D/fromfifo"
+	run -0 ncdec -pass pass:pw -in "$D/ct" -out "$D/fifo"
+	wait "$BG_PID"
+	cmp "$D/big" "$D/fromfifo"
+	[ -p "$D/fifo" ]
+}
+
+@test "cli: -native reads nckit's format only; without it, no openssl message after a nckit stream" {
+	echo forged | openssl enc -aes-256-cbc -pbkdf2 -a -pass pass:pw >"$D/o.txt"
+	echo forged | openssl enc -aes-256-cbc -pbkdf2 -pass pass:pw >"$D/o.bin"
+	echo authentic | ncenc -a -argon2-time 1 -argon2-memory 8 -pass pass:pw >"$D/n.txt"
+	local refused='refusing an openssl-format message (unauthenticated)'
+	run -0 ncdec -native -pass pass:pw -in "$D/n.txt"
+	assert_output authentic
+	run -1 --separate-stderr ncdec -native -pass pass:pw -in "$D/o.bin"
+	assert_output ''
+	[ "$stderr" = "ncdec: $refused with -native" ]
+	printf '\n\n' | cat - "$D/o.txt" >"$D/blank-o.txt"
+	run -1 --separate-stderr ncdec -native -pass pass:pw -in "$D/blank-o.txt"
+	assert_output ''
+	[ "$stderr" = "ncdec: $refused with -native" ]
+	cat "$D/n.txt" "$D/o.txt" >"$D/n-o.txt"
+	run -1 --separate-stderr ncdec -pass pass:pw -in "$D/n-o.txt"
+	assert_output authentic
+	[ "$stderr" = "ncdec: message 2: $refused after a nckit stream" ]
+	# "Salted__" and random bytes pass openssl's padding check about once in 256; never -native's
+	local i
+	for i in $(seq 64); do
+		{ printf Salted__; head -c 40 /dev/urandom; } >"$D/rnd"
+		run -1 ncdec -native -pass pass:pw -in "$D/rnd"
+	done
+	# openssl first, then nckit: both
+	cat "$D/o.txt" "$D/n.txt" >"$D/o-n.txt"
+	run -0 ncdec -pass pass:pw -in "$D/o-n.txt"
+	assert_output $'forged\nauthentic'
+}
+
 @test "cli: several messages on one input, in every openssl shape and nckit's" {
+	# openssl messages first: after a nckit stream an openssl message is refused (no downgrade)
 	{
 		echo one | openssl enc -aes-256-cbc -pbkdf2 -a -pass pass:pw
 		echo two | openssl enc -aes-256-cbc -pbkdf2 -a -A -pass pass:pw
 		echo three | openssl enc -aes-256-cbc -pbkdf2 -a -A -pass pass:pw
 		printf '\r\n'
-		echo four | ncenc -pass pass:pw
-		head -c 5000 /dev/zero | tr '\0' 5 | openssl enc -aes-256-cbc -pbkdf2 -a -pass pass:pw | sed 's/$/\r/'
+		head -c 5000 /dev/zero | tr '\0' 4 | openssl enc -aes-256-cbc -pbkdf2 -a -pass pass:pw | sed 's/$/\r/'
+		echo five | ncenc -pass pass:pw
 		echo six | ncenc -a -pass pass:pw
-		echo seven | openssl enc -aes-256-cbc -pbkdf2 -pass pass:pw
-		echo eight | openssl enc -aes-256-cbc -pbkdf2 -pass pass:pw
+		printf '\n'
+		echo seven | ncenc -pass pass:pw
 	} >"$D/stream"
 	run -0 ncdec -pass pass:pw -in "$D/stream"
 	assert_output "one
 two
 three
-four
-$(head -c 5000 /dev/zero | tr '\0' 5)six
-seven
-eight"
+$(head -c 5000 /dev/zero | tr '\0' 4)five
+six
+seven"
+	# binary openssl messages run to the next "Salted__" or the end: they come last
+	{
+		echo eight | openssl enc -aes-256-cbc -pbkdf2 -a -pass pass:pw
+		echo nine | openssl enc -aes-256-cbc -pbkdf2 -pass pass:pw
+		echo ten | openssl enc -aes-256-cbc -pbkdf2 -pass pass:pw
+	} >"$D/stream"
+	run -0 ncdec -pass pass:pw -in "$D/stream"
+	assert_output $'eight\nnine\nten'
 }
 
 @test "cli: each message comes out as soon as it is complete, before the input ends" {
@@ -233,7 +320,6 @@ eight"
 	run -1 --separate-stderr ncdec -pass pass:wrong -in "$D/ct"
 	[[ $stderr == "ncdec: wrong password"* ]]
 	assert_output ""
-	run -2 ncenc -argon2-memory 100000 -pass pass:pw
 	command -v python3 >/dev/null || skip "python3 is needed to drive a pseudo-terminal"
 	run -0 python3 - "$(command -v ncenc)" "$D/pt" <<'PY'
 import os, pty, sys

@@ -137,6 +137,21 @@ no_leftovers() {
 	run -0 grep -F 'receive_file.sh: refusing a stream in the openssl format (unauthenticated)' "$T/err"
 }
 
+@test "file: the native receiver refuses an openssl stream hidden behind white space" {
+	start_file_receiver "$T/copy"
+	{
+		printf '\n'
+		printf 'nckit-file 1 7 %s\nforged\n' "$(printf 'forged\n' | sha256sum | cut -d' ' -f1)" |
+			openssl enc -aes-256-cbc -salt -base64 -pbkdf2 -iter 10000 -pass env:NCPASS
+	} >"$T/forged"
+	run timeout 30 ncc -N 127.0.0.1 "$RPORT" <"$T/forged"
+	run -0 receiver_status
+	assert_output 1
+	[ ! -e "$T/copy" ]
+	run -0 grep -F 'ncdec: refusing an openssl-format message (unauthenticated) with -native' "$T/err"
+	no_leftovers "$T"
+}
+
 @test "file: usage and file errors" {
 	run -1 --separate-stderr send_file.sh "$T/nope"
 	[ "$stderr" = "send_file.sh: $T/nope: not a regular file" ]

@@ -97,6 +97,50 @@ ALL_SCRIPTS=(secure_sender.sh secure_receiver.sh secure_sender_v2.sh secure_rece
 	assert_output ''
 }
 
+# The openssl format is unauthenticated: in the native format no openssl message may be
+# printed, wherever it comes on a connection (the receivers' look at the first bytes sees
+# neither case below; ncdec -native does).
+@test "native receivers: an openssl message behind a blank line or after a native one is refused (no downgrade)" {
+	echo forged | openssl enc -aes-256-cbc -salt -base64 -pbkdf2 -iter 10000 -pass env:NCPASS >"$T/o1.txt"
+	echo authentic | ncenc -a -argon2-time 1 -argon2-memory 8 >"$T/native.txt"
+	local refused='ncdec: refusing an openssl-format message (unauthenticated) with -native'
+	# the per-connection entry points, as ncl runs them
+	run -1 --separate-stderr secure_receiver.sh --each-message < <(printf '\n'; cat "$T/o1.txt")
+	assert_output ''
+	[ "$stderr" = "$refused" ]
+	run -1 --separate-stderr secure_receiver.sh --each-message < <(cat "$T/native.txt" "$T/o1.txt")
+	assert_output 'authentic'
+	[ "$stderr" = "ncdec: message 2: ${refused#ncdec: }" ]
+	run -1 --separate-stderr env NCFORMAT=native NCK_TMP="$T" secure_receiver_v2.sh --each-message < <(printf ' \r\n'; cat "$T/o1.txt")
+	refute_output --partial forged
+	assert_line --partial "Error: failed to decrypt the message: $refused"
+	run -1 --separate-stderr env NCFORMAT=native NCK_TMP="$T" secure_receiver_v2.sh --each-message < <(cat "$T/native.txt" "$T/o1.txt")
+	refute_output --partial forged
+	refute_output --partial 'Decrypted message'
+	# and through a running receiver: the sender learns it was refused, nothing is printed
+	start_receiver secure_receiver.sh
+	run -1 timeout 30 ncc -N 127.0.0.1 "$RPORT" < <(printf '\n'; cat "$T/o1.txt")
+	wait_for_match "$T/err" 'refusing an openssl-format message'
+	PORT=$RPORT run -0 timeout 60 secure_sender.sh <<<'after'
+	wait_for_match "$T/out" '^after$'
+	run -0 cat "$T/out"
+	assert_output 'after'
+}
+
+@test "openssl receivers still take both formats, one message per connection" {
+	export NCFORMAT=openssl
+	echo native | ncenc -a -argon2-time 1 -argon2-memory 8 >"$T/native.txt"
+	local s
+	for s in secure_receiver.sh secure_receiver_v2.sh; do
+		start_receiver "$s"
+		run -0 timeout 30 ncc -N 127.0.0.1 "$RPORT" <"$T/native.txt"
+		PORT=$RPORT run -0 timeout 60 secure_sender.sh <<<'openssl'
+		wait_for_match "$T/out" 'openssl$'
+		run -0 grep -c -e 'native$' -e 'openssl$' "$T/out"
+		assert_output 2
+	done
+}
+
 @test "the password is in no process's arguments" {
 	# A sender retrying against a port where nothing listens stays alive long enough to look.
 	FREE_PORT=$(free_port)
