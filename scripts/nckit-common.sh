@@ -84,6 +84,7 @@ nck_config() {
 	NCK_DEC_ARGS=()
 	case $NCK_FORMAT in
 	native)
+		# shellcheck disable=SC2034 # used by the scripts that source this
 		NCK_DEC_ARGS=(-native)
 		if [ -n "${NCARGON2_TIME:-}" ]; then
 			case $NCARGON2_TIME in *[!0-9]*) nck_usage_error "invalid NCARGON2_TIME: $NCARGON2_TIME" ;; esac
