@@ -110,7 +110,9 @@ func flagErrorText(err error) string {
 }
 
 // Permute returns args with every flag (and the value it takes) moved before the operands,
-// keeping their order. Tokens after "--" stay operands. A lone "-" is an operand.
+// keeping their order. Tokens after "--" stay operands. A lone "-" is an operand. Combined
+// short flags are split the way getopt splits them: `-lvnp 80` is `-l -v -n -p 80`, and a
+// letter that takes a value takes the rest of the token when there is one (`-q0`, `-Nq0`).
 func Permute(flags []cli.Flag, args []string) []string {
 	takes := map[string]bool{} // flag name -> takes a value
 	for _, f := range flags {
@@ -136,8 +138,9 @@ func Permute(flags []cli.Flag, args []string) []string {
 			operands = append(operands, a)
 			continue
 		}
-		out = append(out, a)
-		if needsValue(a, takes) && i+1 < len(args) {
+		toks, needsNext := splitFlag(a, takes)
+		out = append(out, toks...)
+		if needsNext && i+1 < len(args) {
 			i++
 			out = append(out, args[i])
 		}
@@ -151,23 +154,33 @@ func Permute(flags []cli.Flag, args []string) []string {
 	return out
 }
 
-// needsValue reports whether the flag token a consumes the next argument.
-func needsValue(a string, takes map[string]bool) bool {
+// splitFlag turns one flag token into the tokens the flag package understands, and says
+// whether the last of them still needs the next argument as its value. A token that is a
+// flag's whole name, or that is not made of known one-letter flags, is left as it is for the
+// flag package to accept or refuse.
+func splitFlag(a string, takes map[string]bool) (toks []string, needsNext bool) {
 	name := strings.TrimLeft(a, "-")
 	if strings.Contains(name, "=") {
-		return false
+		return []string{a}, false
 	}
 	if tv, ok := takes[name]; ok {
-		return tv
+		return []string{a}, tv
 	}
-	// Combined short flags (-lvnp): the last letter decides, if every letter is a flag.
 	if a[1] == '-' || len(name) < 2 {
-		return false
+		return []string{a}, false
 	}
-	for _, r := range name {
-		if _, ok := takes[string(r)]; !ok {
-			return false
+	for i, r := range name {
+		tv, ok := takes[string(r)]
+		if !ok {
+			return []string{a}, false
+		}
+		toks = append(toks, "-"+string(r))
+		if tv {
+			if rest := name[i+len(string(r)):]; rest != "" {
+				return append(toks, rest), false
+			}
+			return toks, true
 		}
 	}
-	return takes[name[len(name)-1:]]
+	return toks, false
 }

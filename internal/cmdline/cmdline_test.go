@@ -27,8 +27,13 @@ func TestPermute(t *testing.T) {
 		in, want []string
 	}{
 		{[]string{"ncc", "host", "80", "-N"}, []string{"ncc", "-N", "host", "80"}},
-		{[]string{"ncl", "-lvp", "80"}, []string{"ncl", "-lvp", "80"}},
-		{[]string{"ncl", "80", "-lvp", "81"}, []string{"ncl", "-lvp", "81", "80"}},
+		{[]string{"ncl", "-lvp", "80"}, []string{"ncl", "-l", "-v", "-p", "80"}},
+		{[]string{"ncl", "80", "-lvp", "81"}, []string{"ncl", "-l", "-v", "-p", "81", "80"}},
+		{[]string{"ncc", "-p0", "h", "80"}, []string{"ncc", "-p", "0", "h", "80"}},
+		{[]string{"ncc", "-Np12", "h", "80"}, []string{"ncc", "-N", "-p", "12", "h", "80"}},
+		{[]string{"ncc", "h", "80", "-p", "-1"}, []string{"ncc", "-p", "-1", "h", "80"}},
+		{[]string{"ncc", "-Nx", "h"}, []string{"ncc", "-Nx", "h"}},
+		{[]string{"ncc", "--lk", "h"}, []string{"ncc", "--lk", "h"}},
 		{[]string{"ncenc", "-pass", "x", "-aes256"}, []string{"ncenc", "-pass", "x", "-aes256"}},
 		{[]string{"ncenc", "-aes256", "file", "-pass", "-x"}, []string{"ncenc", "-aes256", "-pass", "-x", "file"}},
 		{[]string{"ncc", "-N", "--", "-host", "80"}, []string{"ncc", "-N", "--", "-host", "80"}},
