@@ -13,7 +13,7 @@ all: build
 
 build:
 	@mkdir -p bin
-	$(GO) build -trimpath -o bin/ ./cmd/...
+	$(GO) build -trimpath -tags urfave_cli_no_docs -o bin/ ./cmd/...
 
 # deps installs the test peers (bats, openssl, OpenBSD nc, shellcheck) when they are missing.
 deps:
