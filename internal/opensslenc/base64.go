@@ -101,15 +101,16 @@ var decodeMap = func() (m [256]byte) {
 //     decoded length is a multiple of align: a whole one-line message. A writer wrapping
 //     narrower than 64 never produces such a first line, since 3w/4 is then below 48 and
 //     not a multiple of 16, so this cannot cut a longer message;
-//   - for a short message (at most guessLimit bytes) whose text stops at the end of a full
-//     line with nothing more to read yet, when canEnd says the data so far is a complete
-//     message (its CBC padding checks). This is a guess: a writer pausing exactly there in
-//     the middle of a longer message would be cut once in about 256 such pauses, which then
-//     fails loudly on the rest. It is what lets a one-line chat message of 16 to 31 bytes,
-//     whose text is exactly one full 64-column line, come out before the next one arrives.
 //
 // These let a message's plaintext be released as soon as the message is complete, without
-// waiting for the next one or for EOF.
+// waiting for the next one or for EOF. One case has no such sign: a one-line chat message of
+// 16 to 31 bytes is exactly one full 64-column line, like the first line of any longer
+// message. When the text so far is exactly that line and nothing more has arrived yet (the
+// newline is the last byte buffered), onPause is called before reading on: the decryptor may
+// then write what it can (the plaintext without what looks like padding) but the message does
+// not end there. What comes next decides, as without the pause: more text continues the same
+// message, a marker or EOF ends it. So a pause never changes what is decrypted, whatever the
+// data; longer messages are released at their padding, short line, next message or EOF.
 type base64Reader struct {
 	br    *bufio.Reader
 	split bool
@@ -126,16 +127,13 @@ type base64Reader struct {
 	off     int
 	done    bool
 	err     error
-	// canEnd, if set, reports whether everything returned so far is a complete message;
-	// check asks for it before reading on.
-	canEnd func() bool
-	check  bool
+	// onPause, if set, is called when the text so far is one full line and nothing more has
+	// arrived yet (paused says so), before reading on; its error ends the message.
+	onPause func() error
+	paused  bool
 	// markers are the texts that start the next message at a quantum boundary.
 	markers []string
 }
-
-// guessLimit bounds the messages whose end is guessed (see base64Reader).
-const guessLimit = 4096
 
 func newBase64Reader(br *bufio.Reader, split bool, align int, more []string) *base64Reader {
 	markers := []string{SaltedBase64}
@@ -152,11 +150,13 @@ func (r *base64Reader) Read(p []byte) (int, error) {
 		if r.done {
 			return 0, r.err
 		}
-		if r.check {
-			r.check = false
-			if r.canEnd != nil && r.canEnd() {
-				r.finish(io.EOF)
-				return 0, io.EOF
+		if r.paused {
+			r.paused = false
+			if r.onPause != nil {
+				if err := r.onPause(); err != nil {
+					r.finish(err)
+					return 0, err
+				}
 			}
 		}
 		r.out, r.off = r.out[:0], 0
@@ -210,9 +210,10 @@ func (r *base64Reader) fill() {
 				r.finish(io.EOF)
 				return
 			}
-			if r.lineLen >= min(r.width, lineWidth) && r.split && r.nq == 0 && r.eq == 0 &&
-				r.decoded <= guessLimit && i+1 == len(buf) && r.br.Buffered() == len(buf) {
-				r.check = true // nothing more yet: ask whether the message is complete
+			if r.split && r.nchars == lineWidth && r.lineLen == lineWidth && r.nq == 0 && r.eq == 0 &&
+				i+1 == len(buf) && r.br.Buffered() == len(buf) {
+				// One full line, then nothing yet: let the decryptor show it (see onPause).
+				r.paused = true
 				r.lineLen = 0
 				i++
 				return

@@ -4,7 +4,7 @@
 //
 // It streams with fixed buffers. On decryption it is stricter and more liberal than openssl
 // where that helps: it writes no plaintext of a message up to HoldBack bytes long unless the
-// whole message decrypted, it reads base64 in any shape, and it decodes several messages
+// whole message decrypted (or, in base64, a pause made its first line look complete), it reads base64 in any shape, and it decodes several messages
 // one after another.
 package opensslenc
 
@@ -307,8 +307,29 @@ func decryptBody(w io.Writer, src io.Reader, o *Options, crypt transform, k Keys
 	have := 0
 	var total int64
 	prev := bytes.Clone(k.IV) // the ciphertext block before buf[0]
+	// At a pause in base64 (see base64Reader.onPause) the held block may be the last one:
+	// if its padding checks, everything but the padding is written at once. The message goes
+	// on if more follows, and then those bytes were data: released counts the held block's
+	// bytes already written, so that the rest of it is written later and nothing twice.
+	released, wroteAtPause := 0, false
 	if b, ok := src.(*base64Reader); ok && !o.NoPad {
-		b.canEnd = func() bool { return have == bs && total > 0 && lastBlockPads(k.Key, prev, buf[:bs]) }
+		b.onPause = func() error {
+			if have != bs || total == 0 || released > 0 {
+				return nil
+			}
+			n, ok := lastBlockPads(k.Key, prev, buf[:bs])
+			if !ok {
+				return nil
+			}
+			if _, err := w.Write(buf[bs : bs+n]); err != nil {
+				return err
+			}
+			released, wroteAtPause = n, true
+			if hb, ok := w.(*holdBack); ok {
+				return hb.flush()
+			}
+			return nil
+		}
 	}
 	for {
 		n, rerr := src.Read(buf[have:])
@@ -318,9 +339,10 @@ func decryptBody(w io.Writer, src io.Reader, o *Options, crypt transform, k Keys
 		if k := (have - 1) / bs * bs; k > 0 {
 			copy(prev, buf[k-bs:k])
 			crypt(buf[:k], buf[:k])
-			if _, err := w.Write(buf[:k]); err != nil {
+			if _, err := w.Write(buf[released:k]); err != nil {
 				return err
 			}
+			released = 0
 			have = copy(buf, buf[k:have])
 		}
 		if rerr == io.EOF {
@@ -330,32 +352,38 @@ func decryptBody(w io.Writer, src io.Reader, o *Options, crypt transform, k Keys
 			return rerr
 		}
 	}
+	// What was shown at a pause could not be held back: say so if the message then fails.
+	shown := ""
+	if wroteAtPause {
+		shown = " (the message went on after a pause: what came before it was already written)"
+	}
 	if have != bs {
-		return fmt.Errorf("%w: wrong final block length (%d bytes of ciphertext, not a positive multiple of %d): truncated or corrupted input", ErrBadDecrypt, total, bs)
+		return fmt.Errorf("%w: wrong final block length (%d bytes of ciphertext, not a positive multiple of %d): truncated or corrupted input%s", ErrBadDecrypt, total, bs, shown)
 	}
 	last := buf[:bs]
 	crypt(last, last)
 	if !o.NoPad {
 		n, ok := unpad(last)
 		if !ok {
-			return fmt.Errorf("%w: wrong password or corrupted input", ErrBadDecrypt)
+			return fmt.Errorf("%w: wrong password or corrupted input%s", ErrBadDecrypt, shown)
 		}
 		last = last[:n]
 	}
-	_, err := w.Write(last)
+	_, err := w.Write(last[min(released, len(last)):])
 	return err
 }
 
-// lastBlockPads decrypts a copy of the CBC block ct that follows prev and checks its padding.
-func lastBlockPads(key, prev, ct []byte) bool {
+// lastBlockPads decrypts the CBC block ct that follows prev into the buffer right after
+// ct (cap(ct) >= 2*len(ct)) and checks its padding: ct[len(ct):len(ct)+n] is then the
+// plaintext without it.
+func lastBlockPads(key, prev, ct []byte) (n int, ok bool) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
-		return false
+		return 0, false
 	}
-	b := make([]byte, len(ct))
+	b := ct[len(ct) : 2*len(ct)]
 	cipher.NewCBCDecrypter(block, prev).CryptBlocks(b, ct)
-	_, ok := unpad(b)
-	return ok
+	return unpad(b)
 }
 
 // unpad checks PKCS#7 padding on the last block and returns the plaintext length.

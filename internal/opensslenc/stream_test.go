@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"testing/iotest"
 )
@@ -183,13 +184,22 @@ func TestMessageReleasedWhenComplete(t *testing.T) {
 				pr, pw := io.Pipe()
 				go func() { _, _ = io.WriteString(pw, text) }() // and never close
 				defer pw.Close()
-				var got bytes.Buffer
+				got := &waitWriter{want: len(pt), full: make(chan struct{})}
+				if len(pt) == 0 {
+					close(got.full)
+				}
 				done := make(chan error, 1)
-				go func() { done <- Decrypt(bufio.NewReader(pr), &got, o) }()
+				go func() { done <- Decrypt(bufio.NewReader(pr), got, o) }()
+				if len(strings.TrimSpace(text)) == 64 {
+					// One full line: the plaintext is written at the pause, but only the next
+					// message or EOF ends the message (the line could begin a longer one).
+					<-got.full
+					pw.Close()
+				}
 				if err := <-done; err != nil {
 					t.Fatal(err)
 				}
-				if !bytes.Equal(got.Bytes(), pt) {
+				if !bytes.Equal(got.b.Bytes(), pt) {
 					t.Fatal("wrong plaintext")
 				}
 			})
@@ -312,5 +322,64 @@ func TestBytesToKeyShape(t *testing.T) {
 	b := BytesToKey(h, []byte("pw"), []byte("saltsalt"), 16)
 	if !bytes.Equal(a[:16], b) || len(a) != 48 {
 		t.Error("BytesToKey is not a prefix-stable stream")
+	}
+}
+
+// waitWriter closes full once want bytes were written.
+type waitWriter struct {
+	mu   sync.Mutex
+	b    bytes.Buffer
+	want int
+	full chan struct{}
+}
+
+func (w *waitWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	before := w.b.Len()
+	w.b.Write(p)
+	if before < w.want && w.b.Len() >= w.want {
+		close(w.full)
+	}
+	return len(p), nil
+}
+
+// A pause right after a message's first full line releases what would be a one-line
+// message's plaintext when its padding checks, but the message goes on if the text does:
+// a longer plaintext whose byte 31 is 0x01 (which looks like padding there) comes out whole.
+func TestPauseAfterFirstLine(t *testing.T) {
+	o := opts("aes-256-cbc", true)
+	pt := pattern(100)
+	pt[31] = 0x01
+	text := string(encrypt(t, o, pt))
+	first := strings.Index(text, "\n") + 1
+	if first != 65 {
+		t.Fatalf("first line is %d bytes", first)
+	}
+	for _, tt := range []struct {
+		name, rest string
+		want       []byte
+		err        string
+	}{
+		{"continued", text[first:], pt, ""},
+		{"bad continuation", "QUJD\n", pt[:31], "after a pause"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			pr, pw := io.Pipe()
+			defer pw.Close()
+			got := &waitWriter{want: 31, full: make(chan struct{})}
+			done := make(chan error, 1)
+			go func() { done <- Decrypt(bufio.NewReader(pr), got, o) }()
+			_, _ = io.WriteString(pw, text[:first])
+			<-got.full // released at the pause: the padding seemed to check
+			go func() { _, _ = io.WriteString(pw, tt.rest); pw.Close() }()
+			err := <-done
+			if tt.err == "" && err != nil || tt.err != "" && (!errors.Is(err, ErrBadDecrypt) || !strings.Contains(fmt.Sprint(err), tt.err)) {
+				t.Fatalf("err = %v, want %q", err, tt.err)
+			}
+			if !bytes.Equal(got.b.Bytes(), tt.want) {
+				t.Fatalf("got %d bytes %x, want %x", got.b.Len(), got.b.Bytes(), tt.want)
+			}
+		})
 	}
 }
