@@ -303,6 +303,23 @@ func TestWrongPassword(t *testing.T) {
 	}
 }
 
+// The commitment cannot tell a damaged header from another password: the message says both.
+func TestCorruptedHeaderMessage(t *testing.T) {
+	ct := seal(t, []byte("secret\n"), 0, false)
+	mod := bytes.Clone(ct)
+	mod[len(binaryMagicStr)+7] ^= 0x01 // the first salt byte
+	for _, tt := range []struct {
+		name string
+		ct   []byte
+		pw   string
+	}{{"salt flipped", mod, string(password)}, {"wrong password", ct, "chatpasswore"}} {
+		got, err := open(bytes.NewReader(tt.ct), []byte(tt.pw))
+		if !errors.Is(err, ErrWrongPassword) || err.Error() != "wrong password or corrupted header" || len(got) != 0 {
+			t.Errorf("%s: %q, %v", tt.name, got, err)
+		}
+	}
+}
+
 func TestLabel(t *testing.T) {
 	var buf bytes.Buffer
 	w, err := NewLabeledWriter(&buf, password, cheap, false, "alice->bob")
@@ -320,6 +337,9 @@ func TestLabel(t *testing.T) {
 		err := DecryptLabeledStream(bufio.NewReader(bytes.NewReader(buf.Bytes())), &out, password, label)
 		if !errors.Is(err, ErrWrongPassword) || out.Len() != 0 {
 			t.Errorf("label %q: %q, %v", label, out.String(), err)
+		}
+		if want := "wrong password, wrong label or corrupted header"; label != "" && err.Error() != want {
+			t.Errorf("label %q: %q, want %q", label, err, want)
 		}
 	}
 	if _, err := NewLabeledWriter(io.Discard, password, cheap, false, strings.Repeat("x", 256)); err == nil {

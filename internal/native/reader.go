@@ -65,10 +65,12 @@ func decrypt(r *bufio.Reader, dst io.Writer, password []byte, label string, perK
 	}
 	s.perKey = perKey
 	if subtle.ConstantTimeCompare(s.commit[:], h.commit[:]) != 1 {
+		// The commitment covers the header too: a damaged salt or parameter fails here
+		// exactly like another password, and nothing tells the two apart.
 		if label != "" {
-			return fmt.Errorf("%w (or wrong label)", ErrWrongPassword)
+			return fmt.Errorf("%w, wrong label or corrupted header", ErrWrongPassword)
 		}
-		return ErrWrongPassword
+		return fmt.Errorf("%w or corrupted header", ErrWrongPassword)
 	}
 	return s.decode(src, dst)
 }

@@ -112,10 +112,19 @@ one_line() {
 @test "native: wrong password exits 1 with one line and no output" {
 	run --separate-stderr -1 ncdec -pass pass:chatpasswore -in "$VEC/hi.nck"
 	assert_output ''
-	one_line 'wrong password$'
+	one_line 'wrong password or corrupted header$'
 	run --separate-stderr -1 sh -c "echo hi | ncenc -a -pass pass:right ${CHEAP[*]} | ncdec -pass pass:wrong"
 	assert_output ''
-	one_line 'wrong password$'
+	one_line 'wrong password or corrupted header$'
+}
+
+@test "native: a damaged salt cannot be told from a wrong password, and the line says so" {
+	cp "$VEC/hi.nck" "$BATS_TEST_TMPDIR/t.nck"
+	# the salt starts after the 6-byte magic, version, time, 4-byte memory and threads
+	printf '\x5a' | dd of="$BATS_TEST_TMPDIR/t.nck" bs=1 seek=13 conv=notrunc status=none
+	run --separate-stderr -1 ncdec -pass pass:chatpassword -in "$BATS_TEST_TMPDIR/t.nck"
+	assert_output ''
+	one_line 'wrong password or corrupted header$'
 }
 
 @test "native: a tampered stream exits 1 with one line and no unauthenticated output" {

@@ -114,8 +114,8 @@ talk() {
 	assert_output 1
 	run -0 exit_status b
 	assert_output 1
-	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password (or wrong label)' "$T/a.err"
-	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password (or wrong label)' "$T/b.err"
+	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password, wrong label or corrupted header' "$T/a.err"
+	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password, wrong label or corrupted header' "$T/b.err"
 	run -0 cat "$T/a.out" "$T/b.out"
 	assert_output ''
 	exec 7>&- 8>&-
@@ -148,7 +148,7 @@ start_listener() {
 	printf 'my own words\n' >&7
 	run -0 exit_status a
 	assert_output 1
-	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password (or wrong label)' "$T/a.err"
+	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password, wrong label or corrupted header' "$T/a.err"
 	run -0 cat "$T/a.out"
 	assert_output ''
 	exec 7>&-
@@ -165,7 +165,7 @@ start_listener() {
 	printf 'my own words\n' >&8
 	run -0 exit_status b
 	assert_output 1
-	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password (or wrong label)' "$T/b.err"
+	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password, wrong label or corrupted header' "$T/b.err"
 	run -0 cat "$T/b.out"
 	assert_output ''
 	exec 8>&-
