@@ -40,11 +40,15 @@ Exit status: 0 ok, 1 failure (refused, reset, data not delivered), 2 usage.
 // ConnectMain is ncc's main: Connect plus the process-wide signal set-up a binary needs.
 func ConnectMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ignoreSIGPIPE()
-	return Connect(args, stdin, stdout, stderr)
+	return connectMain(args, stdin, stdout, stderr, catchSignals("ncc", stderr))
 }
 
 // Connect runs ncc with args (args[0] is the program name) and returns its exit status.
 func Connect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return connectMain(args, stdin, stdout, stderr, nil)
+}
+
+func connectMain(args []string, stdin io.Reader, stdout, stderr io.Writer, lv *live) int {
 	flags := append(commonFlags(),
 		&cli.BoolFlag{Name: "z"},
 		&cli.StringFlag{Name: "retry"},
@@ -58,7 +62,7 @@ func Connect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if err != nil {
 				return err
 			}
-			return connect(cfg, stdin, stdout, stderr)
+			return connect(cfg, stdin, stdout, stderr, lv)
 		},
 	}
 	return cmdline.Run(app, args, stderr)
@@ -124,7 +128,7 @@ func parseConnect(c *cli.Context) (*config, error) {
 }
 
 // connect dials and relays until both stdin and the peer's data have ended.
-func connect(cfg *config, stdin io.Reader, stdout, stderr io.Writer) error {
+func connect(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) error {
 	conn, err := dial(cfg)
 	if err != nil {
 		if cfg.zero && !cfg.verbose {
@@ -138,6 +142,7 @@ func connect(cfg *config, stdin io.Reader, stdout, stderr io.Writer) error {
 	if cfg.zero {
 		return conn.Close()
 	}
+	defer lv.add(conn)()
 	var in *relay.Input
 	if !cfg.noStdin {
 		in = relay.NewInput(stdin)

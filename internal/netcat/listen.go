@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -48,15 +47,15 @@ Port 0 picks a free port; -v announces it. Exit status: 0 ok, 1 failure, 2 usage
 // ListenMain is ncl's main: Listen plus the process-wide signal set-up a binary needs.
 func ListenMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ignoreSIGPIPE()
-	return listen(args, stdin, stdout, stderr, true)
+	return listen(args, stdin, stdout, stderr, catchSignals("ncl", stderr))
 }
 
 // Listen runs ncl with args (args[0] is the program name) and returns its exit status.
 func Listen(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return listen(args, stdin, stdout, stderr, false)
+	return listen(args, stdin, stdout, stderr, nil)
 }
 
-func listen(args []string, stdin io.Reader, stdout, stderr io.Writer, signals bool) int {
+func listen(args []string, stdin io.Reader, stdout, stderr io.Writer, lv *live) int {
 	flags := append(commonFlags(),
 		&cli.BoolFlag{Name: "l"},
 		&cli.BoolFlag{Name: "k"},
@@ -71,7 +70,7 @@ func listen(args []string, stdin io.Reader, stdout, stderr io.Writer, signals bo
 			if err != nil {
 				return err
 			}
-			return serve(cfg, stdin, stdout, stderr, signals)
+			return serve(cfg, stdin, stdout, stderr, lv)
 		},
 	}
 	return cmdline.Run(app, args, stderr)
@@ -133,7 +132,7 @@ func parseListen(c *cli.Context) (*config, error) {
 }
 
 // serve listens and handles one connection, or one after another with -k.
-func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, signals bool) error {
+func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) error {
 	if cfg.network[:3] == "udp" {
 		return serveUDP(cfg, stdin, stdout, stderr)
 	}
@@ -142,8 +141,8 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, signals bool)
 		return err
 	}
 	defer ln.Close() // also removes our unix socket file
-	if signals && cfg.network == "unix" {
-		defer removeOnSignal(cfg.addr)()
+	if cfg.network == "unix" {
+		lv.socketFile(cfg.addr)
 	}
 	if cfg.verbose {
 		printf(stderr, "listening on %s", ln.Addr())
@@ -166,6 +165,7 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, signals bool)
 		if err != nil {
 			return fmt.Errorf("accept on %s: %s", ln.Addr(), cause(err))
 		}
+		untrack := lv.add(conn)
 		peer := peerName(conn, cfg)
 		if cfg.verbose {
 			printf(stderr, "connection from %s", peer)
@@ -185,6 +185,7 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, signals bool)
 			}
 			err = describe(err, peer)
 		}
+		untrack()
 		if !cfg.keep || errors.Is(err, relay.ErrUndelivered) {
 			// one connection only; or stdout is gone, so nothing more can be delivered
 			return err
@@ -262,24 +263,6 @@ func listening(path string) bool {
 		}
 	}
 	return false
-}
-
-// removeOnSignal removes the unix socket file when ncl is interrupted or terminated, then
-// dies of the same signal. It returns the function that undoes the set-up.
-func removeOnSignal(path string) func() {
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case sig := <-sigs:
-			os.Remove(path)
-			signal.Reset(sig)
-			_ = syscall.Kill(os.Getpid(), sig.(syscall.Signal))
-		case <-done:
-		}
-	}()
-	return func() { signal.Stop(sigs); close(done) }
 }
 
 // peerName is the peer's address for messages: addr:port, or the socket path for unix.

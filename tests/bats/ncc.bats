@@ -188,3 +188,49 @@ localhost -- -1|invalid port "-1": out of range 1-65535
 -U|missing socket path
 EOF
 }
+
+# size_at_least FILE BYTES: wait (up to 10 s) until FILE holds at least BYTES bytes.
+size_at_least() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		[ "$(wc -c <"$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+		sleep 0.02
+	done
+	echo "$1 never reached $2 bytes" >&2
+	return 1
+}
+
+@test "ncc/ncl killed mid-transfer (INT, TERM): the connection is reset, the peer exits 1, one line" {
+	# ncc interrupted: ncl must not take the cut transfer for a complete one (nc exits 0).
+	spawn ncl -v 127.0.0.1 0 </dev/null >out 2>err
+	local ncl=$BG_PID ncc
+	port=$(announced_port err)
+	mkfifo in
+	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
+	spawn sh -c 'exec >"$0"; head -c 1048576 /dev/zero; exec sleep 600' in
+	spawn ncc -N 127.0.0.1 "$port" <in 2>ncc.err
+	ncc=$BG_PID
+	size_at_least out 1048576
+	kill -INT "$ncc"
+	expect_exit 130 "$ncc"
+	[ "$(cat ncc.err)" = "ncc: interrupted: connection reset, transfer incomplete" ]
+	expect_exit 1 "$ncl"
+	grep -Eq "^ncl: receive from 127\.0\.0\.1:[0-9]+: connection reset by peer$" err
+
+	# ncl terminated: its sender fails too.
+	open_stdin in2
+	spawn ncl -v 127.0.0.1 0 <in2 >out2 2>err2
+	ncl=$BG_PID
+	port=$(announced_port err2)
+	mkfifo in3
+	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
+	spawn sh -c 'exec >"$0"; head -c 1048576 /dev/zero; exec sleep 600' in3
+	spawn ncc -N 127.0.0.1 "$port" <in3 2>ncc2.err
+	ncc=$BG_PID
+	size_at_least out2 1048576
+	kill -TERM "$ncl"
+	expect_exit 143 "$ncl"
+	[ "$(grep '^ncl:' err2)" = "ncl: interrupted: connection reset, transfer incomplete" ]
+	expect_exit 1 "$ncc"
+	grep -Eq "^ncc: (receive from|send to) 127\.0\.0\.1:$port: (connection reset by peer|broken pipe)$" ncc2.err
+}

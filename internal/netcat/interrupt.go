@@ -1,0 +1,78 @@
+package netcat
+
+import (
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+)
+
+// live is what a signal must clean up: the connections being served and ncl's -U socket
+// file. Killed by the default action, the kernel would close a connection with a FIN, and
+// the peer would take the partial transfer for a complete one (nc exits 0 then). On
+// SIGINT, SIGTERM or SIGHUP we reset the connections instead, so the peer fails too.
+// A nil *live (in-process runs) tracks nothing.
+type live struct {
+	mu     sync.Mutex
+	prog   string
+	stderr io.Writer
+	conns  map[net.Conn]struct{}
+	path   string // the -U socket file we created
+}
+
+// catchSignals makes SIGINT, SIGTERM and SIGHUP end the process through interrupt.
+func catchSignals(prog string, stderr io.Writer) *live {
+	l := &live{prog: prog, stderr: stderr, conns: map[net.Conn]struct{}{}}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		os.Exit(l.interrupt((<-sigs).(syscall.Signal)))
+	}()
+	return l
+}
+
+// add tracks conn until the returned function is called.
+func (l *live) add(conn net.Conn) (done func()) {
+	if l == nil {
+		return func() {}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.conns[conn] = struct{}{}
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		delete(l.conns, conn)
+	}
+}
+
+// socketFile records the -U socket file to remove on a signal.
+func (l *live) socketFile(path string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.path = path
+}
+
+// interrupt resets every live connection, removes the socket file, says so in one line
+// and returns the exit status of a shell's killed job (128 + signal). The lock stays held:
+// nothing may start after this point, the caller exits.
+func (l *live) interrupt(sig syscall.Signal) int {
+	l.mu.Lock()
+	for conn := range l.conns {
+		reset(conn)
+	}
+	if l.path != "" {
+		os.Remove(l.path)
+	}
+	if len(l.conns) > 0 {
+		printf(l.stderr, "%s: interrupted: connection reset, transfer incomplete", l.prog)
+	} else {
+		printf(l.stderr, "%s: interrupted", l.prog)
+	}
+	return 128 + int(sig)
+}
