@@ -178,6 +178,9 @@ func describe(err error, peer string) error {
 
 // cause is the root of a network or file error in a few words ("connection refused").
 func cause(err error) string {
+	if errors.Is(err, relay.ErrNotTaken) {
+		return relay.ErrNotTaken.Error()
+	}
 	var dns *net.DNSError
 	if errors.As(err, &dns) {
 		if dns.IsNotFound {

@@ -19,6 +19,8 @@ import (
 	"net"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // BufSize is the size of each copy buffer. Memory use is constant: two stdin buffers
@@ -37,7 +39,17 @@ var (
 	ErrStdin = errors.New("read stdin")
 	// ErrIdle: nothing moved either way for Options.Idle. Not a loss: nc exits 0.
 	ErrIdle = errors.New("idle timeout")
+	// ErrNotTaken (with ErrSend): the peer closed or reset before acknowledging all we
+	// sent, although every write had succeeded locally.
+	ErrNotTaken = errors.New("peer closed before taking all data")
 )
+
+// drainLimit bounds the wait for the peer to acknowledge our data and FIN when no -w is
+// given: that long without any progress means the peer is not taking it.
+const drainLimit = 30 * time.Second
+
+// tcpClose is TCP_CLOSE in Linux's tcp_states.h, the state after the last ACK or a reset.
+const tcpClose = 7
 
 // Input reads stdin in one goroutine for the whole run, so that with ncl -k every
 // connection takes its bytes from the same stream and none is swallowed by a reader left
@@ -137,6 +149,19 @@ func Relay(conn net.Conn, in *Input, out io.Writer, o Options) error {
 	if in == nil {
 		stdinEnded() // -d: as if stdin were empty
 	}
+	// finished is the successful end. With -N a write succeeds once the data is in our
+	// send queue, even when the peer has already closed and will only answer with a reset:
+	// success then also needs the peer to have acknowledged everything, our FIN included.
+	finished := func() error {
+		if o.HalfClose && stdinDone {
+			limit := o.Idle
+			if limit <= 0 {
+				limit = drainLimit
+			}
+			return taken(conn, limit)
+		}
+		return nil
+	}
 
 	for {
 		select {
@@ -149,7 +174,7 @@ func Relay(conn net.Conn, in *Input, out io.Writer, o Options) error {
 				stdinEnded()
 				if peerDone {
 					// both inputs ended (connector; or a listener delivering its payload)
-					return nil
+					return finished()
 				}
 				continue
 			}
@@ -172,7 +197,7 @@ func Relay(conn net.Conn, in *Input, out io.Writer, o Options) error {
 			peerDone = true
 			if stdinDone {
 				// both inputs ended, everything received was written out
-				return nil
+				return finished()
 			}
 			if o.Listen && !o.Deliver {
 				// nc -l: the peer's data ended, so the transfer is over; our stdin does
@@ -221,5 +246,50 @@ func receive(conn net.Conn, out io.Writer, touch func(), done chan<- error) {
 			done <- fmt.Errorf("%w: %w", ErrRecv, err)
 			return
 		}
+	}
+}
+
+// taken waits until the peer has acknowledged all we sent on a TCP conn, our FIN included
+// (the send queue is empty), and fails with ErrNotTaken if the connection reports an error
+// or closes with data still unacknowledged first, or when the queue makes no progress for
+// limit. Other connections have nothing to wait for.
+func taken(conn net.Conn, limit time.Duration) error {
+	tc, ok := conn.(*net.TCPConn)
+	if !ok {
+		return nil
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	notTaken := fmt.Errorf("%w: %w", ErrSend, ErrNotTaken)
+	deadline := time.Now().Add(limit)
+	last, pause := -1, time.Millisecond
+	for {
+		var soErr, outq int
+		var qErr error
+		var state uint8
+		_ = rc.Control(func(fd uintptr) {
+			soErr, _ = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
+			outq, qErr = unix.IoctlGetInt(int(fd), unix.SIOCOUTQ)
+			if info, err := unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
+				state = info.State
+			}
+		})
+		switch {
+		case soErr != 0:
+			return notTaken // reset by the peer
+		case qErr != nil || outq == 0:
+			return nil // all acknowledged (or nothing we can know)
+		case state == tcpClose:
+			return notTaken // closed with data unacknowledged
+		}
+		if outq != last {
+			last, deadline = outq, time.Now().Add(limit)
+		} else if time.Now().After(deadline) {
+			return notTaken
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 50*time.Millisecond)
 	}
 }

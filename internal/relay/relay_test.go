@@ -246,3 +246,28 @@ func TestSharedInput(t *testing.T) {
 		}
 	}
 }
+
+// TestNotTaken: with -N, data written after the peer closed succeeds locally, but the peer
+// answers it with a reset; success needs the peer to have acknowledged everything.
+func TestNotTaken(t *testing.T) {
+	c, s := pair(t)
+	stdinR, stdinW := io.Pipe()
+	done := run(c, NewInput(stdinR), io.Discard, Options{HalfClose: true, Quit: -1})
+	s.Close() // the peer is gone: its FIN, and a reset for anything sent later
+	stdinW.Write([]byte("second"))
+	stdinW.Close()
+	if err := wait(t, done); !errors.Is(err, ErrSend) || !errors.Is(err, ErrNotTaken) {
+		t.Fatalf("err = %v, want ErrSend and ErrNotTaken", err)
+	}
+
+	// A peer that takes everything and then closes: success.
+	c, s = pair(t)
+	done = run(c, NewInput(strings.NewReader("all")), io.Discard, Options{HalfClose: true, Quit: -1})
+	if b, _ := io.ReadAll(s); string(b) != "all" {
+		t.Fatalf("peer got %q", b)
+	}
+	s.Close()
+	if err := wait(t, done); err != nil {
+		t.Fatalf("clean close: %v", err)
+	}
+}

@@ -188,3 +188,23 @@ nc_udp_port() {
 	reset_sender "$port" partial
 	expect_exit 1 "$pid"
 }
+
+@test "better than nc: ncc -N exits 1 when nc -l left before taking the end of the data" {
+	spawn nc -v -l 127.0.0.1 0 </dev/null >nout 2>nerr
+	local nc=$BG_PID ncc
+	port=$(announced_port nerr)
+	mkfifo in
+	# shellcheck disable=SC2016 # $0 is expanded by the inner sh
+	spawn sh -c 'exec ncc -N 127.0.0.1 "$0" <in 2>err' "$port"
+	ncc=$BG_PID
+	exec 4>in # after spawn: ncc must not hold a writer itself
+	printf 'first\n' >&4
+	wait_for_match nout '^first$'
+	kill "$nc" # nc's kernel closes with a FIN; "second" then meets a reset
+	wait "$nc" 2>/dev/null || true
+	printf 'second\n' >&4
+	exec 4>&-
+	expect_exit 1 "$ncc"
+	[ "$(cat err)" = "ncc: send to 127.0.0.1:$port: peer closed before taking all data" ]
+	[ "$(cat nout)" = first ]
+}
