@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -33,14 +35,22 @@ func runEach(cfg *config, conn net.Conn, peer string, stdout, stderr io.Writer) 
 		return fmt.Errorf("--each: %s", cause(err))
 	}
 
-	// Copy the peer's data into CMD's stdin until the peer's FIN.
+	// Copy the peer's data into CMD's stdin until the peer's FIN. With -w, a peer that
+	// sends nothing for that long loses its turn: CMD is stopped before it could take the
+	// cut data for a whole message, and the connection is reset.
+	var cmdDone, idled atomic.Bool
 	copied := make(chan error, 1)
 	go func() {
-		_, err := io.Copy(pw, conn) // nil at the peer's FIN
-		pw.Close()                  // CMD sees EOF
+		err := copyIdle(pw, conn, cfg.idle) // nil at the peer's FIN
+		if errors.Is(err, os.ErrDeadlineExceeded) && !cmdDone.Load() {
+			idled.Store(true)
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+		}
+		pw.Close() // CMD sees EOF
 		copied <- err
 	}()
 	waitErr := cmd.Wait()
+	cmdDone.Store(true)
 
 	// CMD is gone. Did it consume everything the peer sent?
 	_ = conn.SetReadDeadline(time.Now())                      // stop waiting for a peer that has not finished
@@ -49,6 +59,9 @@ func runEach(cfg *config, conn net.Conn, peer string, stdout, stderr io.Writer) 
 	copyErr := <-copied
 
 	switch {
+	case idled.Load():
+		reset(conn)
+		return fmt.Errorf("--each: %s: no data for %gs; command stopped, connection reset", peer, cfg.idle.Seconds())
 	case copyErr != nil || unread > 0:
 		reset(conn)
 		if waitErr != nil {
@@ -64,4 +77,28 @@ func runEach(cfg *config, conn net.Conn, peer string, stdout, stderr io.Writer) 
 		return fmt.Errorf("--each: %s: %s; connection reset", peer, cause(waitErr))
 	}
 	return conn.Close()
+}
+
+// copyIdle copies conn to w until the peer's FIN (nil). With idle > 0, a read that waits
+// longer than idle fails with os.ErrDeadlineExceeded; time spent writing to w (CMD busy)
+// does not count.
+func copyIdle(w io.Writer, conn net.Conn, idle time.Duration) error {
+	buf := make([]byte, 32<<10)
+	for {
+		if idle > 0 {
+			_ = conn.SetReadDeadline(time.Now().Add(idle))
+		}
+		n, err := conn.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }

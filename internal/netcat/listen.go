@@ -85,8 +85,13 @@ func parseListen(c *cli.Context) (*config, error) {
 	if c.IsSet("each") && cfg.each == "" {
 		return nil, cmdline.Usagef("--each needs a command")
 	}
-	if cfg.each != "" && c.Bool("u") {
-		return nil, cmdline.Usagef("cannot use --each with -u")
+	if cfg.each != "" {
+		// --each never reads ncl's stdin nor sends anything: these would be ignored
+		for _, f := range []string{"u", "N", "q", "d"} {
+			if c.IsSet(f) {
+				return nil, cmdline.Usagef("cannot use --each with -%s", f)
+			}
+		}
 	}
 	if cfg.keep && c.Bool("u") {
 		return nil, cmdline.Usagef("cannot use -k with -u")

@@ -129,6 +129,10 @@ func TestUsage(t *testing.T) {
 		{Listen, []string{"ncl", "-q", "x", "5"}, "ncl: invalid -q value \"x\": not a number of seconds\n"},
 		{Listen, []string{"ncl", "-n", "localhost", "5"}, "ncl: -n: address \"localhost\" is not numeric\n"},
 		{Listen, []string{"ncl", "--each", "", "5"}, "ncl: --each needs a command\n"},
+		{Listen, []string{"ncl", "--each", "cat", "-N", "5"}, "ncl: cannot use --each with -N\n"},
+		{Listen, []string{"ncl", "--each", "cat", "-q", "1", "5"}, "ncl: cannot use --each with -q\n"},
+		{Listen, []string{"ncl", "--each", "cat", "-d", "5"}, "ncl: cannot use --each with -d\n"},
+		{Listen, []string{"ncl", "--each", "cat", "-u", "5"}, "ncl: cannot use --each with -u\n"},
 		{Listen, []string{"ncl", "-p"}, "ncl: flag -p needs a value\n"},
 		{Connect, []string{"ncc"}, "ncc: missing host and port\n"},
 		{Connect, []string{"ncc", "h"}, "ncc: missing port\n"},
@@ -356,5 +360,33 @@ func TestEachUnread(t *testing.T) {
 	stdinW.Write([]byte("more")) // the reset shows on the next send at the latest
 	if code := <-sent; code != 1 {
 		t.Errorf("open peer: ncc exit %d, want 1", code)
+	}
+}
+
+// TestEachIdle: with -w, a peer that sends nothing for that long loses its turn: its
+// command is stopped (it never sees a clean end of a cut message), the connection is
+// reset, one line is printed, and ncl -k serves the next connection.
+func TestEachIdle(t *testing.T) {
+	addr, done, stdout := startListenOut(t, nil, "-k", "-w", "0.3", "--each", "cat >/dev/null && echo complete", "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	idle, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	idle.Write([]byte("partial, and then nothing"))
+	if c := runNcc("hello", "-N", h, p); c.code != 0 {
+		t.Errorf("next sender: %+v", c)
+	}
+	if _, err := io.ReadAll(idle); err == nil {
+		t.Errorf("idle peer: clean end, want a reset")
+	}
+	if got := stdout.String(); got != "complete\n" {
+		t.Errorf("stdout %q, want one complete message", got)
+	}
+	select {
+	case r := <-done:
+		t.Fatalf("ncl -k ended: %+v", r)
+	default:
 	}
 }
