@@ -170,6 +170,13 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) err
 		if err != nil {
 			return fmt.Errorf("accept on %s: %s", ln.Addr(), cause(err))
 		}
+		if !cfg.keep {
+			// One connection only: stop listening, as nc does, so a second client is
+			// refused at once (and ncc --retry retries) rather than left in the backlog
+			// to be reset when we exit. For -U this also removes the socket file.
+			ln.Close()
+			lv.socketFile("")
+		}
 		untrack := lv.add(conn)
 		peer := peerName(conn, cfg)
 		if cfg.verbose {

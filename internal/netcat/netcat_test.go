@@ -390,3 +390,24 @@ func TestEachIdle(t *testing.T) {
 	default:
 	}
 }
+
+// TestOneConnectionStopsListening: without -k, ncl stops listening once it has accepted
+// its connection, as nc does: a second client is refused, not left waiting to be reset.
+func TestOneConnectionStopsListening(t *testing.T) {
+	addr, done, stdout := startListenOut(t, strings.NewReader(""), "127.0.0.1", "0")
+	first, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Write([]byte("first"))
+	stdout.waitFor(t, "first")
+	if c, err := net.Dial("tcp", addr); err == nil {
+		c.Close()
+		t.Errorf("second client connected; want refused")
+	}
+	first.(*net.TCPConn).CloseWrite()
+	if l := get(t, done); l.code != 0 || l.stdout != "first" {
+		t.Errorf("ncl: %+v", l)
+	}
+	first.Close()
+}
