@@ -96,6 +96,11 @@ func parseListen(c *cli.Context) (*config, error) {
 	if cfg.keep && c.Bool("u") {
 		return nil, cmdline.Usagef("cannot use -k with -u")
 	}
+	if cfg.keep && c.IsSet("q") {
+		// -q ends a connection while its peer may still be sending; with -k that would
+		// cut every connection after the first stdin EOF without a word
+		return nil, cmdline.Usagef("cannot use -q with -k")
+	}
 	args := c.Args().Slice()
 	if cfg.network == "unix" {
 		switch len(args) {

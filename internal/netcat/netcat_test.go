@@ -125,6 +125,7 @@ func TestUsage(t *testing.T) {
 		{Listen, []string{"ncl", "-uU", "p"}, "ncl: cannot use -U with -u\n"},
 		{Listen, []string{"ncl", "-U"}, "ncl: missing socket path\n"},
 		{Listen, []string{"ncl", "-ku", "5"}, "ncl: cannot use -k with -u\n"},
+		{Listen, []string{"ncl", "-k", "-q", "0", "5"}, "ncl: cannot use -q with -k\n"},
 		{Listen, []string{"ncl", "-w", "0", "5"}, "ncl: invalid -w value \"0\": must be positive\n"},
 		{Listen, []string{"ncl", "-q", "x", "5"}, "ncl: invalid -q value \"x\": not a number of seconds\n"},
 		{Listen, []string{"ncl", "-n", "localhost", "5"}, "ncl: -n: address \"localhost\" is not numeric\n"},
