@@ -115,9 +115,10 @@ func Relay(conn net.Conn, in *Input, out io.Writer, o Options) error {
 	var last atomic.Int64 // time of the last data, for Idle
 	touch := func() { last.Store(time.Now().UnixNano()) }
 	touch()
+	var writing atomic.Bool // a stdout write is in progress: not idle, however long
 
 	netDone := make(chan error, 1) // buffered: the receiver may outlive Relay
-	go receive(conn, out, touch, netDone)
+	go receive(conn, out, touch, &writing, netDone)
 
 	var chunks <-chan []byte
 	if in != nil {
@@ -212,6 +213,11 @@ func Relay(conn net.Conn, in *Input, out io.Writer, o Options) error {
 			return nil
 
 		case <-idle:
+			if writing.Load() {
+				// stdout is slow to take what we received: we are busy, not idle
+				idle = time.After(o.Idle)
+				continue
+			}
 			left := o.Idle - time.Since(time.Unix(0, last.Load()))
 			if left <= 0 {
 				// -w: nothing moved either way for Idle
@@ -224,13 +230,16 @@ func Relay(conn net.Conn, in *Input, out io.Writer, o Options) error {
 
 // receive copies conn to out and reports how the peer's data ended: nil at its FIN after
 // everything was written out, an ErrRecv or ErrUndelivered error otherwise.
-func receive(conn net.Conn, out io.Writer, touch func(), done chan<- error) {
+func receive(conn net.Conn, out io.Writer, touch func(), writing *atomic.Bool, done chan<- error) {
 	buf := make([]byte, BufSize)
 	for {
 		n, err := conn.Read(buf)
 		if n > 0 {
-			touch()
-			if _, werr := out.Write(buf[:n]); werr != nil {
+			writing.Store(true)
+			_, werr := out.Write(buf[:n])
+			writing.Store(false)
+			touch() // the idle time starts once stdout took the data
+			if werr != nil {
 				// stdout is gone (its reader died, disk full): what arrived is lost
 				done <- fmt.Errorf("%w: %w", ErrUndelivered, werr)
 				return

@@ -271,3 +271,29 @@ func TestNotTaken(t *testing.T) {
 		t.Fatalf("clean close: %v", err)
 	}
 }
+
+// slowWriter takes its time, like a stdout whose reader is busy.
+type slowWriter struct {
+	delay time.Duration
+	buf   bytes.Buffer
+}
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	time.Sleep(w.delay)
+	return w.buf.Write(p)
+}
+
+// TestIdleNotWhileWriting: time spent blocked writing stdout is not idle time, so -w does
+// not end a transfer (exit 0, data dropped) while stdout is merely slow.
+func TestIdleNotWhileWriting(t *testing.T) {
+	c, s := pair(t)
+	c.Write([]byte("data"))
+	c.CloseWrite()
+	out := &slowWriter{delay: 300 * time.Millisecond}
+	if err := wait(t, run(s, nil, out, Options{Listen: true, Quit: -1, Idle: 50 * time.Millisecond})); err != nil {
+		t.Fatalf("err = %v, want nil", err)
+	}
+	if out.buf.String() != "data" {
+		t.Fatalf("stdout got %q", out.buf.String())
+	}
+}
