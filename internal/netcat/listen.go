@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/nckit/nckit/internal/cmdline"
 	"github.com/nckit/nckit/internal/relay"
@@ -240,8 +239,8 @@ func checkSocketPath(path string) error {
 	if fi.Mode()&os.ModeSocket == 0 {
 		return fmt.Errorf("listen on %s: file exists and is not a socket", path)
 	}
-	if listening(path) {
-		return fmt.Errorf("listen on %s: address already in use", path)
+	if err := checkNotListening(path, fi); err != nil {
+		return err
 	}
 	if err := os.Remove(path); err != nil {
 		return fmt.Errorf("listen on %s: remove stale socket: %s", path, cause(err))
@@ -249,37 +248,36 @@ func checkSocketPath(path string) error {
 	return nil
 }
 
-// listening reports whether a process listens on the unix socket at path. It looks in
-// /proc/net/unix rather than connecting: a test connection would be taken by a listener
-// like ncl as its one connection. Only for a socket bound under a relative name, which
-// /proc cannot place, does it fall back to connecting.
-func listening(path string) bool {
-	probe := func() bool {
-		c, err := net.Dial("unix", path)
-		if err == nil {
-			c.Close()
-		}
-		return !errors.Is(err, syscall.ECONNREFUSED)
-	}
+// checkNotListening fails if a process may listen on the socket file fi (at path). It
+// looks in /proc/net/unix rather than connecting: a test connection would be taken by a
+// listener like ncl as its one connection. Entries are matched by file identity, not by
+// spelling, so dir/../dir/s or a symlinked directory is recognised. An entry bound under a
+// relative name cannot be placed; one with the same base name may be this socket, so it
+// is refused rather than replaced.
+func checkNotListening(path string, fi os.FileInfo) error {
 	table, err := os.ReadFile("/proc/net/unix")
 	if err != nil {
-		return probe()
+		return fmt.Errorf("listen on %s: socket file exists; cannot tell whether it is live: %s", path, cause(err))
 	}
-	abs, _ := filepath.Abs(path)
 	for _, line := range strings.Split(string(table), "\n")[1:] {
 		// Num RefCount Protocol Flags Type St Inode Path; Flags 00010000 = listening
 		f := strings.Fields(line)
 		if len(f) < 8 || f[3] != "00010000" {
 			continue
 		}
-		switch p := f[7]; {
-		case p == abs || p == path:
-			return true
-		case !filepath.IsAbs(p) && filepath.Base(p) == filepath.Base(path):
-			return probe()
+		p := strings.Join(f[7:], " ")
+		switch {
+		case strings.HasPrefix(p, "@"):
+			// abstract name: no file
+		case filepath.IsAbs(p):
+			if st, err := os.Stat(p); err == nil && os.SameFile(st, fi) {
+				return fmt.Errorf("listen on %s: address already in use", path)
+			}
+		case filepath.Base(p) == filepath.Base(path):
+			return fmt.Errorf("listen on %s: address may be in use: a process listens on %q, bound under a relative name; remove the file if it is stale", path, p)
 		}
 	}
-	return false
+	return nil
 }
 
 // peerName is the peer's address for messages: addr:port, or the socket path for unix.

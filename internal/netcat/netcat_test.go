@@ -412,3 +412,51 @@ func TestOneConnectionStopsListening(t *testing.T) {
 	}
 	first.Close()
 }
+
+// TestUnixLiveByIdentity: a live socket is recognised whatever the spelling of its path
+// (dir/../dir/s, a symlinked directory), and one bound under a relative name is refused
+// rather than probed by connecting, which a live ncl would take as its one connection.
+func TestUnixLiveByIdentity(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o700)
+	os.Symlink(sub, filepath.Join(dir, "link"))
+	path := filepath.Join(sub, "s")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	for _, spelling := range []string{
+		filepath.Join(sub, "..", "sub", "s"),
+		filepath.Join(dir, "link", "s"),
+	} {
+		var stderr bytes.Buffer
+		code := Listen([]string{"ncl", "-U", spelling}, nil, io.Discard, &stderr)
+		if code != 1 || stderr.String() != "ncl: listen on "+spelling+": address already in use\n" {
+			t.Errorf("%s: %d %q", spelling, code, stderr.String())
+		}
+	}
+	if _, err := os.Lstat(path); err != nil {
+		t.Fatalf("live socket removed: %v", err)
+	}
+
+	// Bound under a relative name: cannot be placed, so refused, and never connected to.
+	t.Chdir(sub)
+	rel, err := net.Listen("unix", "r.sock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rel.Close()
+	var stderr bytes.Buffer
+	abs := filepath.Join(sub, "r.sock")
+	code := Listen([]string{"ncl", "-U", abs}, nil, io.Discard, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "address may be in use") {
+		t.Errorf("relative binder: %d %q", code, stderr.String())
+	}
+	rel.(*net.UnixListener).SetDeadline(time.Now())
+	if c, err := rel.Accept(); err == nil {
+		c.Close()
+		t.Errorf("ncl connected to the live socket to test it")
+	}
+}
