@@ -143,6 +143,9 @@ func connect(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) e
 		return conn.Close()
 	}
 	defer lv.add(conn)()
+	if cfg.network[:3] == "udp" {
+		conn = datagrams{conn}
+	}
 	var in *relay.Input
 	if !cfg.noStdin {
 		in = relay.NewInput(stdin)

@@ -341,5 +341,7 @@ func (u *udpPeer) Read(b []byte) (int, error) {
 	}
 }
 
-func (u *udpPeer) Write(b []byte) (int, error) { return u.WriteTo(b, u.peer) }
+func (u *udpPeer) Write(b []byte) (int, error) {
+	return sendDatagrams(b, func(p []byte) (int, error) { return u.WriteTo(p, u.peer) })
+}
 func (u *udpPeer) RemoteAddr() net.Addr        { return u.peer }

@@ -31,6 +31,29 @@ import (
 // probes, so healthy idle connections (a quiet chat) are never affected.
 var keepAlive = net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interval: 15 * time.Second, Count: 9}
 
+// udpMax is the largest datagram we send: stdin is cut into datagrams of at most this
+// size, as OpenBSD nc does (its buffer is 16 KiB), instead of one per read of stdin, which
+// can exceed what UDP carries ("message too long").
+const udpMax = 16 << 10
+
+// datagrams is a UDP connection whose writes are cut into datagrams of at most udpMax.
+type datagrams struct{ net.Conn }
+
+func (d datagrams) Write(b []byte) (int, error) { return sendDatagrams(b, d.Conn.Write) }
+
+// sendDatagrams sends b with send, udpMax bytes at a time.
+func sendDatagrams(b []byte, send func([]byte) (int, error)) (int, error) {
+	done := 0
+	for done < len(b) {
+		n, err := send(b[done:min(len(b), done+udpMax)])
+		done += n
+		if err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}
+
 // config is one parsed and validated command line.
 type config struct {
 	network   string        // tcp, tcp4, tcp6, udp, udp4, udp6 or unix

@@ -460,3 +460,32 @@ func TestUnixLiveByIdentity(t *testing.T) {
 		t.Errorf("ncl connected to the live socket to test it")
 	}
 }
+
+// TestUDPDatagramSize: stdin is sent in datagrams of at most 16 KiB, as OpenBSD nc does,
+// so a big input is not refused as "message too long".
+func TestUDPDatagramSize(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	pc.(*net.UDPConn).SetReadBuffer(4 << 20)
+	h, p := hostPort(t, pc.LocalAddr().String())
+	const total = 200000
+	if c := runNcc(strings.Repeat("x", total), "-u", "-q", "0", h, p); c.code != 0 {
+		t.Fatalf("ncc -u: %+v", c)
+	}
+	buf := make([]byte, 1<<16)
+	got := 0
+	for got < total {
+		pc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, _, err := pc.ReadFrom(buf)
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", got, err)
+		}
+		if n > udpMax {
+			t.Errorf("datagram of %d bytes, want at most %d", n, udpMax)
+		}
+		got += n
+	}
+}
