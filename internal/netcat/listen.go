@@ -274,10 +274,30 @@ func checkNotListening(path string, fi os.FileInfo) error {
 				return fmt.Errorf("listen on %s: address already in use", path)
 			}
 		case filepath.Base(p) == filepath.Base(path):
+			if ownerCwdHas(f[6], p, fi) {
+				return fmt.Errorf("listen on %s: address already in use", path)
+			}
 			return fmt.Errorf("listen on %s: address may be in use: a process listens on %q, bound under a relative name; remove the file if it is stale", path, p)
 		}
 	}
 	return nil
+}
+
+// ownerCwdHas reports whether the process holding the socket with inode ino has, under
+// its current directory, the relative path rel naming the file fi. Only a yes is certain
+// (the process may have changed directory since it bound rel), so a no never makes the
+// socket count as stale.
+func ownerCwdHas(ino, rel string, fi os.FileInfo) bool {
+	want := "socket:[" + ino + "]"
+	fds, _ := filepath.Glob("/proc/[0-9]*/fd/*")
+	for _, fd := range fds {
+		if link, err := os.Readlink(fd); err == nil && link == want {
+			proc := filepath.Dir(filepath.Dir(fd))
+			st, err := os.Stat(filepath.Join(proc, "cwd", rel))
+			return err == nil && os.SameFile(st, fi)
+		}
+	}
+	return false
 }
 
 // peerName is the peer's address for messages: addr:port, or the socket path for unix.
@@ -344,4 +364,4 @@ func (u *udpPeer) Read(b []byte) (int, error) {
 func (u *udpPeer) Write(b []byte) (int, error) {
 	return sendDatagrams(b, func(p []byte) (int, error) { return u.WriteTo(p, u.peer) })
 }
-func (u *udpPeer) RemoteAddr() net.Addr        { return u.peer }
+func (u *udpPeer) RemoteAddr() net.Addr { return u.peer }

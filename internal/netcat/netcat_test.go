@@ -441,7 +441,8 @@ func TestUnixLiveByIdentity(t *testing.T) {
 		t.Fatalf("live socket removed: %v", err)
 	}
 
-	// Bound under a relative name: cannot be placed, so refused, and never connected to.
+	// Bound under a relative name: placed through its owner's current directory (here our
+	// own), refused, and never connected to.
 	t.Chdir(sub)
 	rel, err := net.Listen("unix", "r.sock")
 	if err != nil {
@@ -451,13 +452,25 @@ func TestUnixLiveByIdentity(t *testing.T) {
 	var stderr bytes.Buffer
 	abs := filepath.Join(sub, "r.sock")
 	code := Listen([]string{"ncl", "-U", abs}, nil, io.Discard, &stderr)
-	if code != 1 || !strings.Contains(stderr.String(), "address may be in use") {
+	if code != 1 || stderr.String() != "ncl: listen on "+abs+": address already in use\n" {
 		t.Errorf("relative binder: %d %q", code, stderr.String())
 	}
 	rel.(*net.UnixListener).SetDeadline(time.Now())
 	if c, err := rel.Accept(); err == nil {
 		c.Close()
 		t.Errorf("ncl connected to the live socket to test it")
+	}
+
+	// Its owner moved to another directory since binding: it cannot be placed, so it may
+	// be this socket; refused all the same, and the file is kept.
+	t.Chdir(dir)
+	stderr.Reset()
+	code = Listen([]string{"ncl", "-U", abs}, nil, io.Discard, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), `address may be in use: a process listens on "r.sock"`) {
+		t.Errorf("unplaceable binder: %d %q", code, stderr.String())
+	}
+	if _, err := os.Lstat(abs); err != nil {
+		t.Errorf("live socket removed: %v", err)
 	}
 }
 
