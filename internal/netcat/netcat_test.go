@@ -166,9 +166,10 @@ func TestHelp(t *testing.T) {
 }
 
 // TestTransfer: text both ways, with nc's end-of-stream rules: ncc -N sends its FIN after
-// stdin, ncl ends at that FIN, ncc ends when ncl closed.
+// stdin, ncl ends at that FIN, ncc ends when ncl closed. ncl has -N so that its piped
+// stdin is delivered whole even if ncc's FIN arrives first (otherwise a race, by nc's rule).
 func TestTransfer(t *testing.T) {
-	addr, done := startListen(t, strings.NewReader("from ncl\n"), "127.0.0.1", "0")
+	addr, done := startListen(t, strings.NewReader("from ncl\n"), "-N", "127.0.0.1", "0")
 	h, p := hostPort(t, addr)
 	c := runNcc("from ncc\n", "-N", h, p)
 	l := get(t, done)
@@ -281,7 +282,7 @@ func TestEach(t *testing.T) {
 func TestUnixSocket(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s")
-	_, done := startListen(t, strings.NewReader("pong"), "-U", path)
+	_, done := startListen(t, strings.NewReader("pong"), "-N", "-U", path)
 
 	// A live socket is never replaced.
 	var stderr bytes.Buffer
