@@ -19,7 +19,7 @@ import (
 // only after CMD has exited: with a FIN when CMD read all the peer's data and succeeded,
 // so a sender using ncc -N knows its message was processed; with a reset otherwise, so
 // that sender fails loudly instead.
-func runEach(cfg *config, conn net.Conn, peer string, stdout, stderr io.Writer) error {
+func runEach(cfg *config, conn net.Conn, peer string, stdout, stderr io.Writer, lv *live) error {
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		conn.Close()
@@ -34,6 +34,8 @@ func runEach(cfg *config, conn net.Conn, peer string, stdout, stderr io.Writer) 
 		reset(conn)
 		return fmt.Errorf("--each: %s", cause(err))
 	}
+
+	defer lv.addProc(cmd.Process)()
 
 	// Copy the peer's data into CMD's stdin until the peer's FIN. With -w, a peer that
 	// sends nothing for that long loses its turn: CMD is stopped before it could take the

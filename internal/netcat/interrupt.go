@@ -19,12 +19,13 @@ type live struct {
 	prog   string
 	stderr io.Writer
 	conns  map[net.Conn]struct{}
-	path   string // the -U socket file we created
+	procs  map[*os.Process]struct{} // running --each commands
+	path   string                   // the -U socket file we created
 }
 
 // catchSignals makes SIGINT, SIGTERM and SIGHUP end the process through interrupt.
 func catchSignals(prog string, stderr io.Writer) *live {
-	l := &live{prog: prog, stderr: stderr, conns: map[net.Conn]struct{}{}}
+	l := &live{prog: prog, stderr: stderr, conns: map[net.Conn]struct{}{}, procs: map[*os.Process]struct{}{}}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
@@ -48,6 +49,23 @@ func (l *live) add(conn net.Conn) (done func()) {
 	}
 }
 
+// addProc tracks a running --each command until the returned function is called: on a
+// signal it is stopped before its stdin closes, so it does not take the cut data for a
+// whole message.
+func (l *live) addProc(p *os.Process) (done func()) {
+	if l == nil {
+		return func() {}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.procs[p] = struct{}{}
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		delete(l.procs, p)
+	}
+}
+
 // socketFile records the -U socket file to remove on a signal.
 func (l *live) socketFile(path string) {
 	if l == nil {
@@ -63,6 +81,9 @@ func (l *live) socketFile(path string) {
 // nothing may start after this point, the caller exits.
 func (l *live) interrupt(sig syscall.Signal) int {
 	l.mu.Lock()
+	for p := range l.procs {
+		_ = p.Signal(syscall.SIGTERM)
+	}
 	for conn := range l.conns {
 		reset(conn)
 	}

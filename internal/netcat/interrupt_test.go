@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -33,8 +35,13 @@ func TestInterrupt(t *testing.T) {
 	os.WriteFile(sock, nil, 0o600)
 
 	var stderr bytes.Buffer
-	lv := &live{prog: "ncl", stderr: &stderr, conns: map[net.Conn]struct{}{}}
+	lv := &live{prog: "ncl", stderr: &stderr, conns: map[net.Conn]struct{}{}, procs: map[*os.Process]struct{}{}}
 	lv.add(conn)
+	cmd := exec.Command("sleep", "60") // an --each command
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lv.addProc(cmd.Process)
 	lv.socketFile(sock)
 	if code := lv.interrupt(syscall.SIGINT); code != 130 {
 		t.Errorf("exit status %d, want 130", code)
@@ -48,10 +55,13 @@ func TestInterrupt(t *testing.T) {
 	if _, err := os.Lstat(sock); !os.IsNotExist(err) {
 		t.Errorf("socket file left behind: %v", err)
 	}
+	if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "terminated") {
+		t.Errorf("--each command: %v, want terminated by a signal", err)
+	}
 
 	// No connection live: nothing was cut.
 	stderr.Reset()
-	lv = &live{prog: "ncc", stderr: &stderr, conns: map[net.Conn]struct{}{}}
+	lv = &live{prog: "ncc", stderr: &stderr, conns: map[net.Conn]struct{}{}, procs: map[*os.Process]struct{}{}}
 	done := lv.add(conn)
 	done()
 	if code := lv.interrupt(syscall.SIGTERM); code != 143 || stderr.String() != "ncc: interrupted\n" {

@@ -187,7 +187,7 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) err
 			printf(stderr, "connection from %s", peer)
 		}
 		if cfg.each != "" {
-			err = runEach(cfg, conn, peer, stdout, stderr)
+			err = runEach(cfg, conn, peer, stdout, stderr, lv)
 		} else {
 			err = relay.Relay(conn, in, stdout, opts)
 			switch {
