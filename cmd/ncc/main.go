@@ -8,7 +8,8 @@
 // -w secs (connect and idle timeout), -s addr and -p port (local side), -4/-6, -u (UDP),
 // -U (unix socket), -n (numeric host), -z (only probe), --retry secs (retry a refused
 // connection until secs have passed), -v (status line on stderr).
-// Exit status: 0 ok, 1 failure, 2 usage. See README.md.
+// Exit status: 0 ok, 1 failure, 2 usage, 128+N interrupted by
+// signal N (INT, TERM, HUP; the connection is reset). See README.md.
 package main
 
 import (

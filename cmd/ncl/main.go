@@ -9,7 +9,8 @@
 // socket), -k (keep serving, one connection at a time), --each cmd (run cmd per
 // connection with the peer's data as stdin), -N (FIN after stdin EOF), -d (no stdin),
 // -q secs (quit after stdin EOF), -w secs (idle timeout), -n (numeric only), -v (status
-// lines on stderr). Exit status: 0 ok, 1 failure, 2 usage. See README.md.
+// lines on stderr). Exit status: 0 ok, 1 failure, 2 usage, 128+N interrupted by
+// signal N (INT, TERM, HUP; the connection is reset). See README.md.
 package main
 
 import (

@@ -34,7 +34,8 @@ nc host port. ncc ends when both stdin and the peer's data have ended.
   -v            report "connected to addr:port" on stderr
   -h            show this help
 
-Exit status: 0 ok, 1 failure (refused, reset, data not delivered), 2 usage.
+Exit status: 0 ok, 1 failure (refused, reset, data not delivered), 2 usage,
+128+N interrupted by signal N (the connection is reset).
 `
 
 // ConnectMain is ncc's main: Connect plus the process-wide signal set-up a binary needs.

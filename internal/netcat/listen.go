@@ -32,15 +32,17 @@ The listener ends when the peer's data ends (its own stdin does not keep it aliv
               time, in arrival order (later ones wait, they are never refused)
   --each cmd  run /bin/sh -c cmd for each connection, with the peer's data as its
               stdin and NCL_PEER=addr:port; close the connection once cmd exited
+              (not with -N, -q, -d; -w ends a peer that sends nothing)
   -N          shut down the sending side after EOF on stdin
   -d          do not read stdin
-  -q secs     quit secs seconds after EOF on stdin (implies -N)
+  -q secs     quit secs seconds after EOF on stdin (implies -N; not with -k)
   -w secs     end a connection after secs seconds with no data either way
   -n          numeric addresses only
   -v          report "listening on addr:port" and "connection from addr:port"
   -h          show this help
 
-Port 0 picks a free port; -v announces it. Exit status: 0 ok, 1 failure, 2 usage.
+Port 0 picks a free port; -v announces it. Exit status: 0 ok, 1 failure, 2 usage,
+128+N interrupted by signal N (the connection is reset).
 `
 
 // ListenMain is ncl's main: Listen plus the process-wide signal set-up a binary needs.
