@@ -78,7 +78,7 @@ openssl_line=(-aes-256-cbc -salt -base64 -A -pbkdf2 -iter 10000)
 
 # One password serves both directions, so in the native format each direction's stream is
 # bound to a label of its own (never sent, part of the keys): a stream reflected back to its
-# sender then fails as "wrong password (or wrong label)" instead of showing our own words as
+# sender then fails as "wrong password, wrong label or corrupted header" instead of showing our own words as
 # the peer's. The openssl format has no labels; there reflection goes unnoticed.
 if [ "$listen" -eq 1 ]; then
 	label_out='nckit chat: listener to connector'
