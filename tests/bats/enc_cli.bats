@@ -297,11 +297,17 @@ seven"
 	exec 4>"$D/fifo"
 	local msg
 	# one-line messages with and without '=' padding, a full 64-column line, several lines
-	for msg in "12:00:01 hi" "12:00:02 a chat line of thirty" "12:00:03 and a longer one, over several lines of base64 text" \
-		"12:00:04 $(printf '%063d' 0)"; do
+	for msg in "12:00:01 hi" "12:00:02 a chat line of thirty" "12:00:03 and a longer one, over several lines of base64 text"; do
 		echo "$msg" | openssl enc -aes-256-cbc -salt -base64 -pbkdf2 -pass pass:pw >&4
 		wait_for_match "$D/got" "^$msg\$" 5
 	done
+	# two full lines and no '=': nothing in the text shows the end, so the message comes out
+	# when the next one begins
+	msg="12:00:04 $(printf '%063d' 0)"
+	echo "$msg" | openssl enc -aes-256-cbc -salt -base64 -pbkdf2 -pass pass:pw >&4
+	echo "12:00:05 next" | openssl enc -aes-256-cbc -salt -base64 -pbkdf2 -pass pass:pw >&4
+	wait_for_match "$D/got" "^$msg\$" 5
+	wait_for_match "$D/got" "^12:00:05 next\$" 5
 	echo "native line" | ncenc -pass pass:pw >&4
 	wait_for_match "$D/got" "^native line\$" 5
 	exec 4>&-
