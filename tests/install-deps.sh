@@ -10,6 +10,11 @@ command -v bats >/dev/null 2>&1 || missing+=(bats)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if ! nc -h 2>&1 | grep -q 'OpenBSD netcat'; then missing+=(netcat-openbsd); fi
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+# tools the tests drive the peers with: a pseudo-terminal (python3), process lists (ps),
+# a peer that resets its connection (perl)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v ps >/dev/null 2>&1 || missing+=(procps)
+perl -MIO::Socket::INET -e1 >/dev/null 2>&1 || missing+=(perl)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
