@@ -97,20 +97,7 @@ func runLatency(c latContender, n int, firstWait, timeout time.Duration) latResu
 		recv.wait(time.Now().Add(5 * time.Second))
 	}()
 
-	lines := make(chan string, 4)
-	go func() {
-		br := bufio.NewReader(outR)
-		for {
-			l, err := br.ReadString('\n')
-			if l != "" {
-				lines <- l
-			}
-			if err != nil {
-				close(lines)
-				return
-			}
-		}
-	}()
+	lines := readLines(outR, 4)
 
 	res := latResult{}
 	for i := 0; i < n; i++ {
@@ -168,4 +155,24 @@ func runLatency(c latContender, n int, firstWait, timeout time.Duration) latResu
 		res.err = fmt.Errorf("receiver: %w", err)
 	}
 	return res
+}
+
+// readLines sends each line read from r (its last, unterminated one too) on the returned
+// channel, buffered for size lines, and closes it at EOF or on an error.
+func readLines(r io.Reader, size int) <-chan string {
+	lines := make(chan string, size)
+	go func() {
+		br := bufio.NewReader(r)
+		for {
+			l, err := br.ReadString('\n')
+			if l != "" {
+				lines <- l
+			}
+			if err != nil {
+				close(lines)
+				return
+			}
+		}
+	}()
+	return lines
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"net"
@@ -144,20 +143,7 @@ func runMessages(c msgContender, n int, timeout time.Duration) msgResult {
 		recv.kill()
 		recv.wait(time.Now().Add(5 * time.Second))
 	}()
-	lines := make(chan string, n+1)
-	go func() {
-		br := bufio.NewReader(outR)
-		for {
-			l, err := br.ReadString('\n')
-			if l != "" {
-				lines <- l
-			}
-			if err != nil {
-				close(lines)
-				return
-			}
-		}
-	}()
+	lines := readLines(outR, n+1)
 
 	res := msgResult{}
 	start := time.Now()
