@@ -111,8 +111,32 @@ func (r *recorder) Write(p []byte) (int, error) {
 
 func (r *recorder) all() []byte { return bytes.Join(r.writes, nil) }
 
+// recordsIn counts the whole records in one dst.Write, failing if it does not end on a record
+// boundary (armored: a line boundary): a batch never splits a record across writes.
+func recordsIn(t *testing.T, armor bool, b []byte) int {
+	t.Helper()
+	n := 0
+	for len(b) > 0 {
+		if armor {
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 {
+				t.Fatalf("armored write ends inside a line: %q", b)
+			}
+			b = b[i+1:]
+		} else {
+			if len(b) < 2 || len(b) < 2+int(binary.BigEndian.Uint16(b)) {
+				t.Fatalf("binary write ends inside a record (%d bytes left)", len(b))
+			}
+			b = b[2+int(binary.BigEndian.Uint16(b)):]
+		}
+		n++
+	}
+	return n
+}
+
 // TestFlushPerWrite checks that a line leaves the writer as soon as it is written, and that
-// the receiver can decrypt it before the stream ends.
+// the receiver can decrypt it before the stream ends; that every Write of up to WriteBatch
+// bytes is one write to dst, and a longer one is cut into whole batches of records.
 func TestFlushPerWrite(t *testing.T) {
 	for _, armor := range []bool{false, true} {
 		var rec recorder
@@ -120,7 +144,7 @@ func TestFlushPerWrite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rec.writes) != 1 {
+		if len(rec.writes) != 1 || (armor && recordsIn(t, armor, rec.writes[0]) != 1) {
 			t.Fatalf("header: %d writes, want 1", len(rec.writes))
 		}
 		for i, line := range []string{"hi\n", "there\n"} {
@@ -135,19 +159,34 @@ func TestFlushPerWrite(t *testing.T) {
 		if string(got) != "hi\nthere\n" || !errors.Is(err, ErrTruncated) {
 			t.Fatalf("armor=%v before Close: got %q, %v; want both lines and ErrTruncated", armor, got, err)
 		}
-		if _, err := w.Write(pattern(2*RecordSize + 1)); err != nil {
-			t.Fatal(err)
-		}
-		if len(rec.writes) != 6 {
-			t.Fatalf("a write of two records and a byte: %d writes in all, want 6", len(rec.writes))
-		}
-		if armor {
-			for i, wr := range rec.writes {
-				if bytes.Count(wr, []byte("\n")) != 1 || wr[len(wr)-1] != '\n' {
-					t.Fatalf("armored write %d is not exactly one line", i)
+		// Each Write leaves whole: its records, all of them, in one write.
+		for _, c := range []struct{ size, writes, records int }{
+			{2*RecordSize + 1, 1, 3},
+			{WriteBatch, 1, batchRecords},
+			{WriteBatch + 1, 2, batchRecords + 1},
+			{2*WriteBatch + RecordSize, 3, 2*batchRecords + 1},
+		} {
+			before := len(rec.writes)
+			if n, err := w.Write(pattern(c.size)); err != nil || n != c.size {
+				t.Fatalf("Write(%d) = %d, %v", c.size, n, err)
+			}
+			ws := rec.writes[before:]
+			if len(ws) != c.writes {
+				t.Fatalf("armor=%v: a write of %d bytes made %d writes, want %d", armor, c.size, len(ws), c.writes)
+			}
+			total := 0
+			for i, wr := range ws {
+				r := recordsIn(t, armor, wr)
+				if i < len(ws)-1 && r != batchRecords {
+					t.Fatalf("armor=%v: write %d of a %d-byte Write holds %d records, want %d", armor, i, c.size, r, batchRecords)
 				}
+				total += r
+			}
+			if total != c.records {
+				t.Fatalf("armor=%v: a write of %d bytes made %d records, want %d", armor, c.size, total, c.records)
 			}
 		}
+		writes := len(rec.writes)
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -157,8 +196,58 @@ func TestFlushPerWrite(t *testing.T) {
 		if _, err := w.Write([]byte("x")); err == nil {
 			t.Fatal("Write after Close succeeded")
 		}
-		if len(rec.writes) != 7 {
-			t.Fatalf("%d writes in all, want 7", len(rec.writes))
+		if len(rec.writes) != writes+1 || recordsIn(t, armor, rec.writes[writes]) != 1 {
+			t.Fatalf("%d writes in all, want %d: END alone", len(rec.writes), writes+1)
+		}
+		if _, err := open(bytes.NewReader(rec.all()), password); err != nil {
+			t.Fatalf("armor=%v: the whole stream: %v", armor, err)
+		}
+	}
+}
+
+// TestBatchSameBytes checks that batching changes only how the bytes are handed to dst: a
+// Write of any length gives the same stream as its records written one Write each.
+func TestBatchSameBytes(t *testing.T) {
+	for _, armor := range []bool{false, true} {
+		for _, n := range []int{1, RecordSize, RecordSize + 1, WriteBatch - 1, WriteBatch, WriteBatch + 1, 3*WriteBatch + 5} {
+			plain := pattern(n)
+			var one, each bytes.Buffer
+			for _, c := range []struct {
+				dst   *bytes.Buffer
+				chunk int
+			}{{&one, n}, {&each, RecordSize}} {
+				w, err := newWriter(c.dst, password, cheap, armor, "", bytes.NewReader(make([]byte, SaltLen)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for p := plain; len(p) > 0; p = p[min(c.chunk, len(p)):] {
+					if _, err := w.Write(p[:min(c.chunk, len(p))]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Equal(one.Bytes(), each.Bytes()) {
+				t.Errorf("armor=%v n=%d: one Write and one Write per record give different streams", armor, n)
+			}
+		}
+	}
+}
+
+// TestWriteAllocs checks that the writer allocates nothing per record or per batch.
+func TestWriteAllocs(t *testing.T) {
+	for _, armor := range []bool{false, true} {
+		w, err := NewWriter(io.Discard, password, cheap, armor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{1, 100, RecordSize, WriteBatch, 2*WriteBatch + 7} {
+			p := pattern(n)
+			if a := testing.AllocsPerRun(20, func() { w.Write(p) }); a != 0 {
+				t.Errorf("armor=%v: a %d-byte Write allocates %.1f times", armor, n, a)
+			}
 		}
 	}
 }
@@ -662,13 +751,13 @@ func (f *failWriter) Write(p []byte) (int, error) {
 }
 
 func TestWriteErrors(t *testing.T) {
-	// Writer: a failed record write is sticky.
+	// Writer: a failed write is sticky, and the count is what earlier writes took.
 	w, err := NewWriter(&failWriter{after: 2}, password, cheap, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := w.Write(pattern(3 * RecordSize)); err == nil || n != RecordSize {
-		t.Fatalf("Write = %d, %v; want %d and an error", n, err, RecordSize)
+	if n, err := w.Write(pattern(WriteBatch + 3*RecordSize)); err == nil || n != WriteBatch {
+		t.Fatalf("Write = %d, %v; want %d and an error", n, err, WriteBatch)
 	}
 	if _, err := w.Write([]byte("x")); err == nil {
 		t.Fatal("Write after a failure succeeded")

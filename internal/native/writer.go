@@ -11,12 +11,24 @@ import (
 
 var errClosed = errors.New("native: write after close")
 
+// WriteBatch is the most plaintext that one Write turns into a single dst.Write: batchRecords
+// full records. A caller that reads its input in pieces of at most this size (ncenc does)
+// makes one output write per read; a longer Write is cut into batches of that size. Three
+// records (49,209 bytes of output) fit in Linux's default 64 KiB pipe buffer, so a write to
+// an idle pipe completes without waiting for the reader; four would be 76 bytes too many
+// (FORMAT.md section 14.5).
+const (
+	batchRecords = 3
+	WriteBatch   = batchRecords * RecordSize
+)
+
 // NewWriter starts a native stream on dst: it derives the keys (one Argon2id run with cost p)
 // and writes the header at once, so the receiver can check the password before any data.
 // Every Write is then sealed and written at once as one or more records (full records of
-// RecordSize bytes, then the rest), one dst.Write per record, with no buffering and no timer.
-// Close writes the END record; it does not close dst. With armor, the header and each record
-// are written as one base64 line each.
+// RecordSize bytes, then the rest), all of them with one dst.Write (a Write of more than
+// WriteBatch bytes: one dst.Write per WriteBatch), with no buffering between Writes and no
+// timer. Close writes the END record; it does not close dst. With armor, the header and each
+// record are written as one base64 line each, and a dst.Write carries whole lines only.
 func NewWriter(dst io.Writer, password []byte, p Params, armor bool) (io.WriteCloser, error) {
 	return newWriter(dst, password, p, armor, "", rand.Reader)
 }
@@ -28,13 +40,18 @@ func NewLabeledWriter(dst io.Writer, password []byte, p Params, armor bool, labe
 	return newWriter(dst, password, p, armor, label, rand.Reader)
 }
 
+// maxRecordLine is the longest armored record line the writer makes, newline included.
+var maxRecordLine = base64.StdEncoding.EncodedLen(2+MaxBody) + 1
+
 type writer struct {
 	dst   io.Writer
 	s     *schedule
 	armor bool
-	rec   []byte // length field + body of one record
-	line  []byte // armored line of one record
-	err   error  // sticky: once a record is lost, the stream cannot go on
+	// out collects the records of one batch (binary, or armored lines), written with one
+	// dst.Write. Its capacity is fixed at batchRecords full records: memory stays constant.
+	out []byte
+	rec []byte // armored only: length field + body of one record, before encoding
+	err error  // sticky: once a record is lost, the stream cannot go on
 }
 
 func newWriter(dst io.Writer, password []byte, p Params, armor bool, label string, rnd io.Reader) (*writer, error) {
@@ -50,36 +67,41 @@ func newWriter(dst io.Writer, password []byte, p Params, armor bool, label strin
 		return nil, err
 	}
 	h.commit = s.commit
-	w := &writer{dst: dst, s: s, armor: armor, rec: make([]byte, 2+MaxBody)}
+	w := &writer{dst: dst, s: s, armor: armor}
 	if armor {
-		w.line = make([]byte, base64.StdEncoding.EncodedLen(2+MaxBody)+1)
+		w.out = make([]byte, 0, batchRecords*maxRecordLine)
+		w.rec = make([]byte, 2+MaxBody)
+	} else {
+		w.out = make([]byte, 0, batchRecords*(2+MaxBody))
 	}
-	if err := w.emit(h.marshal()); err != nil {
+	// The header goes out alone and at once, before the first Write exists.
+	w.out = w.appendUnit(w.out, h.marshal())
+	if err := w.flush(); err != nil {
 		return nil, err
 	}
 	return w, nil
 }
 
-// emit writes one unit (header or record) with a single dst.Write, as a line when armored.
-func (w *writer) emit(b []byte) error {
-	if w.armor {
-		n := base64.StdEncoding.EncodedLen(len(b))
-		line := w.line[:n+1]
-		if n+1 > len(w.line) { // only the header, which is shorter than any full record line
-			line = make([]byte, n+1)
-		}
-		base64.StdEncoding.Encode(line, b)
-		line[n] = '\n'
-		b = line
+// appendUnit appends one unit (header or record) to b, as a line when armored.
+func (w *writer) appendUnit(b, unit []byte) []byte {
+	if !w.armor {
+		return append(b, unit...)
 	}
-	if _, err := w.dst.Write(b); err != nil {
-		w.err = err
-		return err
-	}
-	return nil
+	b = base64.StdEncoding.AppendEncode(b, unit)
+	return append(b, '\n')
 }
 
-// seal seals data as one record of type typ and writes it.
+// flush writes the batch collected in w.out with one dst.Write.
+func (w *writer) flush() error {
+	_, err := w.dst.Write(w.out)
+	w.out = w.out[:0]
+	if err != nil {
+		w.err = err
+	}
+	return err
+}
+
+// seal seals data as one record of type typ and appends it to the batch.
 func (w *writer) seal(data []byte, typ byte) error {
 	aead, nonce, err := w.s.next()
 	if err != nil {
@@ -87,11 +109,21 @@ func (w *writer) seal(data []byte, typ byte) error {
 		return err
 	}
 	n := len(data)
-	binary.BigEndian.PutUint16(w.rec, uint16(n+1+tagLen))
-	copy(w.rec[2:], data)
-	w.rec[2+n] = typ
-	aead.Seal(w.rec[2:2], nonce, w.rec[2:3+n], w.rec[:2])
-	return w.emit(w.rec[:3+n+tagLen])
+	rec := w.rec
+	if !w.armor {
+		// Binary: sealed in place at the end of the batch, no copy after sealing.
+		off := len(w.out)
+		w.out = w.out[:off+3+n+tagLen]
+		rec = w.out[off:]
+	}
+	binary.BigEndian.PutUint16(rec, uint16(n+1+tagLen))
+	copy(rec[2:], data)
+	rec[2+n] = typ
+	aead.Seal(rec[2:2], nonce, rec[2:3+n], rec[:2])
+	if w.armor {
+		w.out = w.appendUnit(w.out, rec[:3+n+tagLen])
+	}
+	return nil
 }
 
 func (w *writer) Write(p []byte) (int, error) {
@@ -100,12 +132,19 @@ func (w *writer) Write(p []byte) (int, error) {
 	}
 	written := 0
 	for len(p) > 0 {
-		n := min(len(p), RecordSize)
-		if err := w.seal(p[:n], typeData); err != nil {
+		batch := min(len(p), WriteBatch)
+		for q := p[:batch]; len(q) > 0; {
+			n := min(len(q), RecordSize)
+			if err := w.seal(q[:n], typeData); err != nil {
+				return written, err
+			}
+			q = q[n:]
+		}
+		if err := w.flush(); err != nil {
 			return written, err
 		}
-		written += n
-		p = p[n:]
+		written += batch
+		p = p[batch:]
 	}
 	return written, nil
 }
@@ -119,6 +158,9 @@ func (w *writer) Close() error {
 		return w.err
 	}
 	if err := w.seal(nil, typeEnd); err != nil {
+		return err
+	}
+	if err := w.flush(); err != nil {
 		return err
 	}
 	w.err = errClosed
