@@ -25,6 +25,13 @@ import (
 
 const bufSize = 64 * 1024
 
+// stdinBufSize is the buffer for reading a password line from stdin (see run).
+const stdinBufSize = 4096
+
+// outBufSize is ncdec's plaintext buffer: more than one buffer of input (bufSize) can release
+// between two reads, so that it leaves with one write.
+const outBufSize = 2 * bufSize
+
 // Main runs ncenc (decrypt false) or ncdec (decrypt true) and returns the exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, decrypt bool) int {
 	prog := "ncenc"
@@ -363,6 +370,27 @@ func (c *counter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// flushingReader writes out ncdec's collected plaintext before each read of the input from
+// the system, the only place where the decoder can wait: a line still leaves as soon as its
+// record (or message) is released, while bulk data leaves with one write per read instead of
+// one per record. A failed write ends the input; err keeps it, to be reported as a write
+// error rather than as the read error the decoder sees.
+type flushingReader struct {
+	r   io.Reader
+	w   *bufio.Writer // nil when encrypting
+	err error
+}
+
+func (f *flushingReader) Read(p []byte) (int, error) {
+	if f.w != nil && f.w.Buffered() > 0 {
+		if err := f.w.Flush(); err != nil {
+			f.err = err
+			return 0, err
+		}
+	}
+	return f.r.Read(p)
+}
+
 func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	for _, w := range cfg.warnings {
 		fmt.Fprintf(stderr, "%s: warning: %s\n", cfg.prog, w)
@@ -372,8 +400,12 @@ func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 			"use -a for text, or redirect the output to a file or a pipe"}
 	}
 
-	// -pass stdin and fd:0 take the first line of stdin; the rest is the data.
-	stdinBuf := bufio.NewReaderSize(stdin, bufSize)
+	// -pass stdin and fd:0 take the first line of stdin; the rest is the data. stdinBuf is
+	// small on purpose: once it is empty, reads of its size or more bypass it, so the data is
+	// not copied once more through it, and ncenc's reads keep their own size. in is where
+	// the input is read from the system, stdin or -in: ncdec flushes its plaintext there.
+	in := &flushingReader{r: stdin}
+	stdinBuf := bufio.NewReaderSize(in, stdinBufSize)
 	cfg.pw.Stdin = stdinBuf
 	src := &counter{r: stdinBuf}
 	if cfg.in != "" {
@@ -382,7 +414,8 @@ func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 			return fmt.Errorf("cannot open input: %w", err)
 		}
 		defer f.Close()
-		src.r = f
+		in = &flushingReader{r: f}
+		src.r = in
 	}
 	br := bufio.NewReaderSize(src, bufSize)
 
@@ -419,13 +452,27 @@ func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	// The key lines of -p go to stdout, mixed into the data when that goes there too.
 	keysTo := stdout
 	if cfg.decrypt {
+		out := bufio.NewWriterSize(dst, outBufSize)
+		in.w = out
 		if of == nil {
-			keysTo = dst
+			keysTo = out // in order with the plaintext
 		}
-		return cfg.decryptAll(br, dst, keysTo, pw)
+		derr := cfg.decryptAll(br, out, keysTo, pw)
+		// What the decoder released before a failure is written too, as it was when every
+		// record was written at once; a failed -out file is thrown away all the same.
+		ferr := out.Flush()
+		switch {
+		case in.err != nil:
+			return fmt.Errorf("write error: %w", in.err)
+		case derr != nil:
+			return derr
+		case ferr != nil:
+			return fmt.Errorf("write error: %w", ferr)
+		}
+		return nil
 	}
 	if cfg.cipher == nil {
-		return cfg.encryptNative(br, dst, pw)
+		return cfg.encryptNative(src, dst, pw) // not through br: its reads keep their size
 	}
 	bw := bufio.NewWriterSize(dst, bufSize)
 	if of == nil {
@@ -485,13 +532,14 @@ func (cfg *config) opensslOptions(pw []byte, keysTo io.Writer) *opensslenc.Optio
 }
 
 // encryptNative writes nckit's format, sealing whatever each read of the input returns at
-// once, so that a line typed into a pipe leaves immediately.
+// once, so that a line typed into a pipe leaves immediately. A read takes at most what the
+// writer seals into one output write, so each read costs one write, whatever its size.
 func (cfg *config) encryptNative(in io.Reader, dst io.Writer, pw []byte) error {
 	w, err := native.NewLabeledWriter(dst, pw, cfg.params, cfg.base64, cfg.label)
 	if err != nil {
 		return err
 	}
-	buf := make([]byte, bufSize)
+	buf := make([]byte, native.WriteBatch)
 	for {
 		n, rerr := in.Read(buf)
 		if n > 0 {
@@ -534,8 +582,9 @@ var defaultCipher, _ = opensslenc.LookupCipher("aes-256-cbc")
 const peekLen = max(native.PrefixLen, len(opensslenc.SaltedBase64), len(opensslenc.Magic))
 
 // decryptAll decrypts message after message until EOF, each in the format it shows, and
-// writes each message's plaintext as soon as that message is complete.
-func (cfg *config) decryptAll(br *bufio.Reader, dst io.Writer, keysTo io.Writer, pw []byte) error {
+// writes each message's plaintext as soon as that message is complete: dst is flushed after
+// every message (the next one may start with a KDF run before any read of the input).
+func (cfg *config) decryptAll(br *bufio.Reader, dst *bufio.Writer, keysTo io.Writer, pw []byte) error {
 	// A headerless openssl message has nothing to recognise it by: it runs to EOF.
 	headerless := cfg.cipher != nil && (cfg.noSalt || cfg.salt != nil || cfg.key != nil && pw == nil)
 	for n := 1; ; n++ {
@@ -561,6 +610,9 @@ func (cfg *config) decryptAll(br *bufio.Reader, dst io.Writer, keysTo io.Writer,
 				return fmt.Errorf("message %d: %w", n, err)
 			}
 			return err
+		}
+		if err := dst.Flush(); err != nil {
+			return fmt.Errorf("write error: %w", err)
 		}
 		if cfg.show == 2 || headerless {
 			return nil

@@ -3,13 +3,16 @@ package encdec
 import (
 	"bytes"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nckit/nckit/internal/native"
 )
@@ -449,5 +452,134 @@ func TestIsDescriptor(t *testing.T) {
 		if got := isDescriptor(path); got != want {
 			t.Errorf("isDescriptor(%q) = %v, want %v", path, got, want)
 		}
+	}
+}
+
+// writeLog is a stdout that counts Write calls and can be read while Main runs.
+type writeLog struct {
+	mu     sync.Mutex
+	b      bytes.Buffer
+	writes int
+}
+
+func (w *writeLog) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes++
+	return w.b.Write(p)
+}
+
+func (w *writeLog) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// waitFor polls until the log holds want, or fails after a few seconds.
+func (w *writeLog) waitFor(t *testing.T, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if w.String() == want {
+			return
+		}
+	}
+	t.Fatalf("stdout %q, want %q while the input is still open", w.String(), want)
+}
+
+// TestDecryptFlushesBeforeWaiting: ncdec collects plaintext, but a line whose record (or
+// message) is complete leaves before ncdec waits for more input.
+func TestDecryptFlushesBeforeWaiting(t *testing.T) {
+	nativeParts := func(armor bool) []string {
+		var buf bytes.Buffer
+		w, err := native.NewWriter(&buf, []byte("pw"), native.Params{Time: 1, MemoryKiB: 8, Threads: 1}, armor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, line := range []string{"one\n", "two\n"} {
+			w.Write([]byte(line))
+			parts = append(parts, buf.String())
+			buf.Reset()
+		}
+		w.Close()
+		return append(parts, buf.String())
+	}
+	ossl := func(line string) string {
+		ct, _, _ := run(t, false, []byte(line), "-aes-256-cbc", "-pbkdf2", "-a", "-pass", "pw")
+		return ct
+	}
+	for name, parts := range map[string][]string{
+		"native":         nativeParts(false),
+		"native armored": nativeParts(true),
+		// '=' padding ends each base64 message in the text itself
+		"openssl base64": {ossl("one\n"), ossl("two\n"), ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			pr, pw := io.Pipe()
+			var out, errb writeLog
+			done := make(chan int, 1)
+			go func() { done <- Main([]string{"ncdec", "-pass", "pw"}, pr, &out, &errb, true) }()
+			want := ""
+			for i, line := range []string{"one\n", "two\n"} {
+				if _, err := io.WriteString(pw, parts[i]); err != nil {
+					t.Fatal(err)
+				}
+				want += line
+				out.waitFor(t, want)
+			}
+			io.WriteString(pw, parts[2])
+			pw.Close()
+			if code := <-done; code != 0 || out.String() != want {
+				t.Fatalf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+			}
+		})
+	}
+}
+
+// TestWritesPerRead: bulk data costs one output write per input read, not one per record.
+func TestWritesPerRead(t *testing.T) {
+	plain := make([]byte, 1<<20)
+	rand.Read(plain)
+	var ct writeLog
+	if code := Main(append([]string{"ncenc", "-pass", "pass:pw"}, fast...), bytes.NewReader(plain), &ct, io.Discard, false); code != 0 {
+		t.Fatalf("ncenc: exit %d", code)
+	}
+	// header, one write per read of native.WriteBatch bytes, END
+	if want := 2 + (len(plain)+native.WriteBatch-1)/native.WriteBatch; ct.writes != want {
+		t.Errorf("ncenc: %d writes for %d records, want %d", ct.writes, len(plain)/native.RecordSize+2, want)
+	}
+	var pt writeLog
+	if code := Main([]string{"ncdec", "-pass", "pass:pw"}, bytes.NewReader(ct.b.Bytes()), &pt, io.Discard, true); code != 0 {
+		t.Fatalf("ncdec: exit %d", code)
+	}
+	// one write per read of bufSize bytes of input, and one at the end
+	if max := 2 + ct.b.Len()/bufSize; pt.writes > max || !bytes.Equal(pt.b.Bytes(), plain) {
+		t.Errorf("ncdec: %d writes for %d records, want at most %d (output ok: %v)",
+			pt.writes, len(plain)/native.RecordSize, max, bytes.Equal(pt.b.Bytes(), plain))
+	}
+}
+
+// TestPassStdin: -pass stdin takes the first line of stdin and the rest is the data, which
+// bypasses the small line buffer once it is empty.
+func TestPassStdin(t *testing.T) {
+	data := make([]byte, 3*bufSize+5)
+	rand.Read(data)
+	for name, enc := range map[string][]string{
+		"native":  fast,
+		"openssl": {"-aes-256-cbc", "-pbkdf2"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ct, stderr, code := run(t, false, append([]byte("pw\n"), data...), append(enc, "-pass", "stdin")...)
+			if code != 0 {
+				t.Fatalf("ncenc: %d %s", code, stderr)
+			}
+			pt, stderr, code := run(t, true, append([]byte("pw\n"), ct...), "-pass", "stdin", "-v")
+			if code != 0 || pt != string(data) {
+				t.Fatalf("ncdec: %d, %d bytes, %s", code, len(pt), stderr)
+			}
+			if want := fmt.Sprintf("bytes read   : %8d\nbytes written: %8d\n", len(ct), len(data)); !strings.HasSuffix(stderr, want) {
+				t.Errorf("-v: %q, want it to end with %q", stderr, want)
+			}
+		})
 	}
 }
