@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/nckit/nckit/internal/b64"
 )
 
 // DecryptStream decrypts exactly one native stream (binary or armored, detected) from r,
@@ -239,7 +241,7 @@ func (a *armorSource) decode(line, dst []byte) ([]byte, error) {
 	if bytes.IndexByte(line, '\r') >= 0 {
 		return nil, fmt.Errorf("%w: armored line %d contains a carriage return", ErrCorrupt, a.no)
 	}
-	n, err := base64.StdEncoding.Strict().Decode(dst, line)
+	n, err := b64.DecodeStrict(dst, line)
 	if err != nil {
 		return nil, fmt.Errorf("%w: armored line %d is not valid base64", ErrCorrupt, a.no)
 	}

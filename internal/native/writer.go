@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/nckit/nckit/internal/b64"
 )
 
 var errClosed = errors.New("native: write after close")
@@ -87,7 +89,7 @@ func (w *writer) appendUnit(b, unit []byte) []byte {
 	if !w.armor {
 		return append(b, unit...)
 	}
-	b = base64.StdEncoding.AppendEncode(b, unit)
+	b = b64.AppendEncode(b, unit)
 	return append(b, '\n')
 }
 

@@ -3,6 +3,7 @@ package opensslenc
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -479,3 +480,63 @@ func FuzzBase64FastPaths(f *testing.F) {
 		}
 	})
 }
+
+// The line writer must write what openssl writes: encoding/base64's text cut into lines of
+// 64 and a newline after the last one, or nothing but the text with -A, however the input
+// arrives; and it must stop at the first failed write.
+func TestBase64WriterLines(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for i := range 400 {
+		data := make([]byte, rng.Intn(3000))
+		if i%10 == 0 {
+			data = make([]byte, rng.Intn(100_000))
+		}
+		rng.Read(data)
+		text := base64.StdEncoding.EncodeToString(data)
+		var wrapped strings.Builder
+		for len(text) > 0 {
+			k := min(lineWidth, len(text))
+			wrapped.WriteString(text[:k] + "\n")
+			text = text[k:]
+		}
+		for _, oneLine := range []bool{false, true} {
+			want := wrapped.String()
+			if oneLine {
+				want = strings.ReplaceAll(want, "\n", "")
+			}
+			var out bytes.Buffer
+			w := newBase64Writer(&out, oneLine)
+			for p := data; len(p) > 0; {
+				k := min(1+rng.Intn(200), len(p))
+				if rng.Intn(4) == 0 {
+					k = min(rng.Intn(50_000), len(p))
+				}
+				if n, err := w.Write(p[:k]); n != k || err != nil {
+					t.Fatalf("Write: %d, %v", n, err)
+				}
+				p = p[k:]
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != want {
+				t.Fatalf("%d bytes, oneLine %v: wrote %d bytes, want %d", len(data), oneLine, out.Len(), len(want))
+			}
+		}
+	}
+	broken := errors.New("broken pipe")
+	w := newBase64Writer(failWriter{broken}, false)
+	if _, err := w.Write(make([]byte, 100)); !errors.Is(err, broken) {
+		t.Fatalf("Write to a failing destination: %v", err)
+	}
+	if _, err := w.Write(make([]byte, 10)); !errors.Is(err, broken) {
+		t.Fatalf("Write after a failed write: %v", err)
+	}
+	if err := w.Close(); !errors.Is(err, broken) {
+		t.Fatalf("Close after a failed write: %v", err)
+	}
+}
+
+type failWriter struct{ err error }
+
+func (f failWriter) Write([]byte) (int, error) { return 0, f.err }
