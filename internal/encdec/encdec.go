@@ -253,6 +253,19 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	}
 	// A label binds streams to a context that openssl's format cannot carry: it implies -native.
 	cfg.nativeOnly = c.Bool("native") || cfg.label != ""
+	// ncdec's openssl options only tune the openssl messages it reads: with -native there are
+	// none, and an option that cannot act is refused rather than ignored, as ncenc does.
+	if cfg.decrypt && cfg.nativeOnly {
+		why := "-native"
+		if !c.Bool("native") {
+			why = "-label"
+		}
+		for _, n := range []string{"pbkdf2", "iter", "md", "A", "p", "P"} {
+			if c.IsSet(n) {
+				return nil, cmdline.Usagef("-%s applies to openssl's format, which %s refuses", n, why)
+			}
+		}
+	}
 
 	if cfg.cipher != nil {
 		var err error

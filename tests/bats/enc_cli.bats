@@ -173,6 +173,11 @@ same_as_openssl() {
 	[ "$stderr" = "ncenc: flag -iter needs a value" ]
 	run -2 --separate-stderr ncdec -native -aes-256-cbc -pass pass:pw
 	[ "$stderr" = "ncdec: cannot use -native and -aes-256-cbc together" ]
+	# ncdec's openssl options tune the openssl messages it reads; -native and -label read none.
+	run -2 --separate-stderr ncdec -native -iter 10000 -pass pass:pw
+	[ "$stderr" = "ncdec: -iter applies to openssl's format, which -native refuses" ]
+	run -2 --separate-stderr ncdec -label chat -md sha1 -pass pass:pw
+	[ "$stderr" = "ncdec: -md applies to openssl's format, which -label refuses" ]
 	run -0 --separate-stderr ncenc -h
 	[[ $stderr == "usage: ncenc "* ]]
 	assert_output ""
