@@ -47,6 +47,7 @@ var dec16 = sync.OnceValue(func() *[65536]uint16 {
 // hold EncodedLen(len(src)) bytes.
 func Encode(dst, src []byte) {
 	n := len(src) / 6 * 6
+	dst = dst[:len(dst):len(dst)] // a short dst panics before anything is written past its length
 	di := 0
 	for si := 0; si < n; si += 6 {
 		s, d := src[si:si+6:si+6], dst[di:di+8:di+8]

@@ -168,3 +168,20 @@ func BenchmarkDecodeStdlib(b *testing.B) {
 		}
 	}
 }
+
+// A dst shorter than EncodedLen panics, as with encoding/base64, and nothing is written past
+// its length even when its capacity has room.
+func TestEncodeShortDst(t *testing.T) {
+	backing := make([]byte, 64)
+	defer func() {
+		if recover() == nil {
+			t.Fatal("Encode into a short dst did not panic")
+		}
+		for i, c := range backing[8:] {
+			if c != 0 {
+				t.Fatalf("byte %d past len(dst) written: %q", 8+i, c)
+			}
+		}
+	}()
+	Encode(backing[:8], make([]byte, 48))
+}

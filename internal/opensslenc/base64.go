@@ -51,6 +51,7 @@ func (b *base64Writer) Write(p []byte) (int, error) {
 		return 0, b.err
 	}
 	n := len(p)
+	done := 0 // bytes of p whose text has been written
 	if b.nc > 0 {
 		k := copy(b.carry[b.nc:], p)
 		b.nc += k
@@ -61,18 +62,19 @@ func (b *base64Writer) Write(p []byte) (int, error) {
 		b.buf = b.appendLine(b.buf[:0], b.carry[:])
 		b.nc = 0
 	}
-	for len(p) >= lineBytes {
+	for {
 		k := min(len(p)/lineBytes, writeLines-len(b.buf)/(lineWidth+1))
 		for range k {
 			b.buf = b.appendLine(b.buf, p[:lineBytes])
 			p = p[lineBytes:]
 		}
 		if err := b.flush(); err != nil {
-			return 0, err
+			return done, err
 		}
-	}
-	if err := b.flush(); err != nil {
-		return 0, err
+		done = n - len(p)
+		if len(p) < lineBytes {
+			break
+		}
 	}
 	b.nc = copy(b.carry[:], p)
 	return n, nil

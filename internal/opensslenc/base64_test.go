@@ -525,7 +525,13 @@ func TestBase64WriterLines(t *testing.T) {
 		}
 	}
 	broken := errors.New("broken pipe")
-	w := newBase64Writer(failWriter{broken}, false)
+	// A write that fails after earlier batches went out counts only those.
+	fw := &failAfter{n: 1, err: broken}
+	w := newBase64Writer(fw, false)
+	if n, err := w.Write(make([]byte, 3*writeLines*lineBytes)); n != writeLines*lineBytes || !errors.Is(err, broken) {
+		t.Fatalf("Write failing in its second batch: %d, %v; want %d, %v", n, err, writeLines*lineBytes, broken)
+	}
+	w = newBase64Writer(failWriter{broken}, false)
 	if _, err := w.Write(make([]byte, 100)); !errors.Is(err, broken) {
 		t.Fatalf("Write to a failing destination: %v", err)
 	}
@@ -540,3 +546,17 @@ func TestBase64WriterLines(t *testing.T) {
 type failWriter struct{ err error }
 
 func (f failWriter) Write([]byte) (int, error) { return 0, f.err }
+
+// failAfter accepts n writes, then fails.
+type failAfter struct {
+	n   int
+	err error
+}
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if f.n == 0 {
+		return 0, f.err
+	}
+	f.n--
+	return len(p), nil
+}
