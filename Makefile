@@ -5,7 +5,7 @@ SHAREDIR ?= $(PREFIX)/share/nckit
 GO      ?= go
 BINS    := ncl ncc ncenc ncdec
 SCRIPTS := $(wildcard scripts/*.sh)
-SHELL_FILES = $(SCRIPTS) $(wildcard tests/bats/*.bash tests/bats/test_helper/*.bash tests/*.sh tests/fixtures/*/*.sh bench/*.sh) .ci/run
+SHELL_FILES = $(SCRIPTS) $(wildcard tests/bats/*.bash tests/*.sh tests/fixtures/*/*.sh bench/*.sh) .ci/run
 
 .PHONY: all build deps lint vet gotest bats test install uninstall clean demo bench fuzz
 

@@ -3,7 +3,7 @@
 # and nckit's own format as the default.
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 	D=$BATS_TEST_TMPDIR
 	printf 'hello world\n' >"$D/pt"

@@ -4,7 +4,7 @@
 # itself, so the whole matrix costs a few thousand short processes, not thousands of tests.
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 	D=$BATS_TEST_TMPDIR
 	SIZES=(0 1 15 16 17 1M)

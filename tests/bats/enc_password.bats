@@ -3,7 +3,7 @@
 # source, plus nckit's additions (bare literal, NCPASS) and the no-terminal failure.
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 	D=$BATS_TEST_TMPDIR
 	printf 'hello world\n' >"$D/pt"

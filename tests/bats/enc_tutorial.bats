@@ -4,7 +4,7 @@
 # real openssl on the other end. The tutorial's port 12345 is replaced by a free one.
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 	require_peers
 	D=$BATS_TEST_TMPDIR

@@ -3,7 +3,7 @@
 # shared configuration file.
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 }
 

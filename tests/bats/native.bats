@@ -5,7 +5,7 @@
 # shellcheck disable=SC2016 # sh -c scripts take their paths as "$1"... on purpose
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 	VEC="$NCKIT_ROOT/testdata/native"
 	# Cheap Argon2id where the cost is not what is tested.

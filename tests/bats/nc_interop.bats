@@ -4,7 +4,7 @@
 # ncl/ncc and must end the same way.
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 	require_peers
 	cd "$BATS_TEST_TMPDIR" || return 1

@@ -3,7 +3,7 @@
 # resets and every bad-input message.
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 	cd "$BATS_TEST_TMPDIR" || return 1
 }

@@ -4,7 +4,7 @@
 # read back from -v); no sleeps as synchronisation.
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 	cd "$BATS_TEST_TMPDIR" || return 1
 }

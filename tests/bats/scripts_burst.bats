@@ -4,7 +4,7 @@
 # (ncl -k) for its whole run. The tutorial's receiver lost about half of 200 this way.
 
 setup() {
-	load test_helper/common
+	load common
 	scripts_setup
 }
 teardown() { common_teardown; }

@@ -3,7 +3,7 @@
 # typed, and a clean end whichever side leaves first.
 
 setup() {
-	load test_helper/common
+	load common
 	scripts_setup
 }
 teardown() { common_teardown; }

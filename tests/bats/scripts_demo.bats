@@ -2,7 +2,7 @@
 # `make demo` (tests/demo.sh) keeps working: every step passes.
 
 setup() {
-	load test_helper/common
+	load common
 	common_setup
 }
 teardown() { common_teardown; }

@@ -3,7 +3,7 @@
 # writes OUTFILE only when everything arrived intact.
 
 setup() {
-	load test_helper/common
+	load common
 	scripts_setup
 }
 teardown() { common_teardown; }

@@ -5,7 +5,7 @@
 # themselves do not drop any (their receiver does not listen between two messages).
 
 setup() {
-	load test_helper/common
+	load common
 	scripts_setup
 	require_peers
 	export NCFORMAT=openssl

@@ -3,7 +3,7 @@
 # decryption failures, the v2 look (preview, colours only on a terminal), configuration errors.
 
 setup() {
-	load test_helper/common
+	load common
 	scripts_setup
 }
 teardown() { common_teardown; }

@@ -1,5 +1,5 @@
 # Shared helper for every bats file: load it from setup with
-#   load test_helper/common
+#   load common
 #   common_setup
 # and call common_teardown from teardown.
 # shellcheck shell=bash
