@@ -8,9 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"golang.org/x/crypto/argon2"
 )
 
 // cheap keeps Argon2id fast in tests; the default cost is tested on its own.
@@ -789,5 +792,20 @@ func TestReadErrors(t *testing.T) {
 		if !errors.Is(err, boom) || sentinel(err) {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// prefault must not double the KDF's memory: its buffer is collected before Argon2id
+// allocates, and Argon2id's block array takes the same pages.
+func TestPrefaultReusesMemory(t *testing.T) {
+	const memKiB = 40 * 1024
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	prefault(memKiB)
+	argon2.IDKey([]byte("pw"), make([]byte, 16), 1, memKiB, 1, 32)
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapSys) - int64(before.HeapSys); grown > memKiB*1024*3/2 {
+		t.Fatalf("the heap grew by %d MiB for a %d MiB KDF: prefault's buffer was not reused", grown>>20, memKiB>>10)
 	}
 }
