@@ -11,6 +11,7 @@ package b64
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"slices"
 	"sync"
 )
 
@@ -66,18 +67,9 @@ func EncodedLen(n int) int { return base64.StdEncoding.EncodedLen(n) }
 // AppendEncode appends the base64 of src to dst, as base64.StdEncoding.AppendEncode does.
 func AppendEncode(dst, src []byte) []byte {
 	n := EncodedLen(len(src))
-	dst = growLen(dst, n)
+	dst = slices.Grow(dst, n)[:len(dst)+n]
 	Encode(dst[len(dst)-n:], src)
 	return dst
-}
-
-func growLen(b []byte, n int) []byte {
-	if cap(b)-len(b) < n {
-		nb := make([]byte, len(b), len(b)+n)
-		copy(nb, b)
-		b = nb
-	}
-	return b[:len(b)+n]
 }
 
 // Decode decodes src into dst as base64.StdEncoding.Decode does, with the same count, the
