@@ -103,6 +103,9 @@ type msgResult struct {
 	perMsg    []time.Duration // send start to decrypted line out, per message
 	err       error
 	delivered int
+	// decRSSKiB is the peak RSS of a receiver's decoder that read every message of the round
+	// (`ncl -k | ncdec`), 0 for the others.
+	decRSSKiB int64
 }
 
 // runMessages sends n messages through c one after another, each on its own connection,
@@ -183,6 +186,12 @@ func runMessages(c msgContender, n int, timeout time.Duration) msgResult {
 		res.delivered++
 	}
 	res.rate = float64(n) / time.Since(start).Seconds()
+	// One decoder for all messages: stop its listener, let it end, and read its peak memory.
+	if !c.loop && len(recv.procs) == 2 && recv.stopFirst(time.Now().Add(5*time.Second)) {
+		if dec := recv.procs[1]; dec.err == nil {
+			res.decRSSKiB = dec.maxRSSKiB()
+		}
+	}
 	return res
 }
 

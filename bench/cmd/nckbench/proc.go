@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -198,6 +199,29 @@ func (pl *pipeline) kill() {
 			_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 		}
 	}
+}
+
+// stopFirst ends a pipeline whose first stage never ends by itself (ncl -k): SIGTERM to that
+// stage's own process (under GNU time, its child; time would die of it without a report), so
+// that the stages after it see the end of their input and exit on their own, and their peak
+// memory is reported. It returns false when that process cannot be found.
+func (pl *pipeline) stopFirst(deadline time.Time) bool {
+	pid := pl.procs[0].cmd.Process.Pid
+	if pl.procs[0].statFile != "" {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+		f := strings.Fields(string(data))
+		if err != nil || len(f) != 1 {
+			return false
+		}
+		if pid, err = strconv.Atoi(f[0]); err != nil {
+			return false
+		}
+	}
+	if syscall.Kill(pid, syscall.SIGTERM) != nil {
+		return false
+	}
+	_ = pl.wait(deadline) // the first stage's status is the signal's; the others' are in procs
+	return true
 }
 
 // wait waits until every process has exited, killing all of them at the deadline.

@@ -433,6 +433,21 @@ func (r *report) rssTargets(w io.Writer) {
 		fmt.Fprintf(w, "| peak RSS flat, ncl/ncc < 16 MiB, ncenc/ncdec < KDF + 16 MiB | n/a | **NO** |\n")
 		return
 	}
+	// A decoder reading message after message must not add up their KDFs' memory either.
+	for _, key := range []string{"nk-ossl-1dec", "native-1dec"} {
+		m := r.decoderRSS(key)
+		if m == 0 {
+			continue
+		}
+		limit := int64(16 << 10)
+		if key == "native-1dec" {
+			limit += int64(r.kdfMiB) << 10
+		}
+		codecMax = max(codecMax, m)
+		if m >= limit || (key == "native-1dec" && r.kdfMiB == 0) {
+			codecOver = append(codecOver, fmt.Sprintf("%s ncdec %s MiB (limit %s)", key, mib(m), mib(limit)))
+		}
+	}
 	g := "no process grows more than 2 MiB"
 	if !flat {
 		g = strings.Join(growth, "; ")
@@ -440,6 +455,9 @@ func (r *report) rssTargets(w io.Writer) {
 	fmt.Fprintf(w, "| peak RSS flat from %s to %s | %s | %s |\n", sizeLabel(small), sizeLabel(big), g, yesNo(flat))
 	fmt.Fprintf(w, "| peak RSS ncl/ncc < 16 MiB | max %s MiB | %s |\n", mib(nclMax), yesNo(nclMax < 16<<10))
 	m := fmt.Sprintf("max %s MiB (native limit: KDF %d MiB + 16 MiB; openssl-format: 16 MiB)", mib(codecMax), r.kdfMiB)
+	if r.decoderRSS("native-1dec") > 0 || r.decoderRSS("nk-ossl-1dec") > 0 {
+		m += ", one decoder for all messages included"
+	}
 	if len(codecOver) > 0 {
 		m += "; over: " + strings.Join(codecOver, "; ")
 	}
@@ -566,12 +584,23 @@ func (r *report) msgRate(key string) (float64, bool) {
 	return medianF(rates), true
 }
 
+// decoderRSS is the largest peak RSS of contender key's one decoder over the rounds, 0 if
+// none was measured.
+func (r *report) decoderRSS(key string) int64 {
+	var m int64
+	for _, mr := range r.messages[key] {
+		m = max(m, mr.decRSSKiB)
+	}
+	return m
+}
+
 func (r *report) messageTable(w io.Writer) {
 	fmt.Fprintf(w, "### One connection per message\n\n")
 	fmt.Fprintf(w, "Each message is a fresh `enc | connect` (as in the tutorial's sender loop); the next one starts\n")
 	fmt.Fprintf(w, "when the previous decrypted line came out of the receiver. Per message = launch of the sender\n")
-	fmt.Fprintf(w, "to the decrypted line.\n\n")
-	fmt.Fprintf(w, "| contender | msg/s (median of rounds) | median per message ms | rounds ok |\n|---|---:|---:|---:|\n")
+	fmt.Fprintf(w, "to the decrypted line. Decoder MiB: peak RSS of the one decoder that read all of a round's\n")
+	fmt.Fprintf(w, "messages (`ncl -k | ncdec`; the largest of the rounds), stopped by ending its listener.\n\n")
+	fmt.Fprintf(w, "| contender | msg/s (median of rounds) | median per message ms | decoder MiB | rounds ok |\n|---|---:|---:|---:|---:|\n")
 	for _, c := range messageContenders(r.bins) {
 		ms_ := r.messages[c.key]
 		if len(ms_) == 0 {
@@ -590,14 +619,18 @@ func (r *report) messageTable(w io.Writer) {
 		}
 		rate, okRate := r.msgRate(c.key)
 		if !okRate {
-			fmt.Fprintf(w, "| %s | failed | | 0/%d: %s |\n", c.label, len(ms_), mdEscape(last))
+			fmt.Fprintf(w, "| %s | failed | | | 0/%d: %s |\n", c.label, len(ms_), mdEscape(last))
 			continue
 		}
 		note := fmt.Sprintf("%d/%d", ok, len(ms_))
 		if last != "" {
 			note += ": " + mdEscape(last)
 		}
-		fmt.Fprintf(w, "| %s | %.1f | %s | %s |\n", c.label, rate, ms(median(all)), note)
+		dec := ""
+		if k := r.decoderRSS(c.key); k > 0 {
+			dec = mib(k)
+		}
+		fmt.Fprintf(w, "| %s | %.1f | %s | %s | %s |\n", c.label, rate, ms(median(all)), dec, note)
 	}
 	fmt.Fprintln(w)
 }
