@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -48,29 +49,39 @@ func derive(password []byte, h *header, label string) (*schedule, error) {
 	if len(label) > 255 {
 		return nil, fmt.Errorf("label is %d bytes, at most 255", len(label))
 	}
-	prefault(h.params.MemoryKiB)
-	ikm := argon2.IDKey(password, h.salt[:], h.params.Time, h.params.MemoryKiB, h.params.Threads, ikmLen)
+	ikm := argon2ID(password, h.salt[:], h.params)
 	return expand(ikm, h.marshal()[:HeaderLen-CommitLen], label)
 }
 
-// prefault makes the heap hold memKiB KiB of pages that are already mapped and written, for
-// Argon2id's block array to be allocated from. Left to itself, Argon2id's first pass meets
-// each fresh page twice in the kernel (a read maps the shared zero page, the write then
-// copies it): 33,000 page faults for 64 MiB, a third of the derivation's time in a fresh
-// process (146 ms against 75 ms warm). Writing one byte per page of a buffer of the same
-// size, dropping it and collecting it leaves a free span that the next allocation of that
-// size reuses: one fault per page, taken in a tight loop, 100 ms in all. Peak memory does not
-// change (the buffer is gone before Argon2id allocates), and for a decoder reading stream
-// after stream it halves: the collection before the buffer frees the previous stream's block
-// array, whose pages, already faulted in, then serve both (ncdec on five streams: 137 MiB
-// peak before, 71 MiB now). TestPrefaultReusesMemory checks both.
+// argon2ID is argon2.IDKey with its block array allocated from pages already faulted in.
 //
-// Below prefaultMinKiB the faults cost less than the collections.
-func prefault(memKiB uint32) {
-	if memKiB < prefaultMinKiB {
-		return
+// x/crypto's Argon2id reads every block before it writes it, even in the first pass, where
+// the block is still zero: on fresh memory each page is faulted twice (the read maps the
+// shared zero page, the write then copies it), 33,000 faults for 64 MiB, which made the
+// derivation take 136 to 156 ms in a fresh process against 75 ms warm. prefault leaves a free
+// span of the right size whose pages were each written once, in a tight loop; Argon2id's
+// allocation takes it, and the derivation drops to about 100 ms with 17,000 faults.
+//
+// From prefault to Argon2id's allocation the collector is off, which also keeps the runtime's
+// background scavenger from starting to return the free span to the kernel: it holds each
+// chunk it works on, and an allocation meeting one goes elsewhere, to fresh pages.
+func argon2ID(password, salt []byte, p Params) []byte {
+	if p.MemoryKiB >= prefaultMinKiB {
+		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+		prefault(p.MemoryKiB)
 	}
-	runtime.GC() // a previous stream's block array, if any, is garbage: reuse its pages too
+	return argon2.IDKey(password, salt, p.Time, p.MemoryKiB, p.Threads, ikmLen)
+}
+
+// prefault leaves memKiB KiB of written pages as one free span at the lowest address that
+// fits, where the next allocation of that size goes. It starts by returning every free page
+// to the kernel (debug.FreeOSMemory, which also collects a previous stream's block array):
+// a decoder that waited for its next stream had the scavenger halfway through the last
+// block array, and the buffer, then the block array, landed beside it, 136 MiB at the peak
+// instead of 71 (ncdec on native streams 0.2 s apart). Peak memory is that of Argon2id
+// alone; TestPrefaultReusesMemory checks it.
+func prefault(memKiB uint32) {
+	debug.FreeOSMemory()
 	b := make([]byte, int(memKiB)*1024)
 	for i := 0; i < len(b); i += pageSize {
 		b[i] = 0
@@ -79,9 +90,11 @@ func prefault(memKiB uint32) {
 	runtime.GC() // frees and sweeps the buffer now, so Argon2id's allocation finds it
 }
 
-var pageSize = os.Getpagesize()
-
+// prefaultMinKiB is where prefault starts to pay: below it the faults cost less than the
+// collections.
 const prefaultMinKiB = 4096
+
+var pageSize = os.Getpagesize()
 
 // expand is the HKDF part of derive, split out for the test vectors.
 func expand(ikm, bound []byte, label string) (*schedule, error) {

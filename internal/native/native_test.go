@@ -795,20 +795,23 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
-// prefault must not double the KDF's memory: its buffer is collected before Argon2id
-// allocates, and Argon2id's block array takes the same pages; nor may a second derivation
-// (a decoder reading stream after stream) add a second block array to the first.
+// argon2ID's prefault must not double the KDF's memory: its buffer is collected before
+// Argon2id allocates, and Argon2id's block array takes the same pages; nor may a second
+// derivation (a decoder reading stream after stream) add a second block array to the first.
 func TestPrefaultReusesMemory(t *testing.T) {
-	const memKiB = 40 * 1024
+	p := Params{Time: 1, MemoryKiB: 40 * 1024, Threads: 1}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	for range 3 {
-		prefault(memKiB)
-		argon2.IDKey([]byte("pw"), make([]byte, 16), 1, memKiB, 1, 32)
+	var keys [3][]byte
+	for i := range keys {
+		keys[i] = argon2ID([]byte("pw"), make([]byte, 16), p)
 	}
 	runtime.ReadMemStats(&after)
-	if grown := int64(after.HeapSys) - int64(before.HeapSys); grown > memKiB*1024*3/2 {
-		t.Fatalf("the heap grew by %d MiB for three %d MiB KDFs in turn: memory was not reused", grown>>20, memKiB>>10)
+	if grown := int64(after.HeapSys) - int64(before.HeapSys); grown > int64(p.MemoryKiB)*1024*3/2 {
+		t.Fatalf("the heap grew by %d MiB for three %d MiB KDFs in turn: memory was not reused", grown>>20, p.MemoryKiB>>10)
+	}
+	if want := argon2.IDKey([]byte("pw"), make([]byte, 16), p.Time, p.MemoryKiB, p.Threads, ikmLen); !bytes.Equal(keys[2], want) {
+		t.Fatal("argon2ID differs from argon2.IDKey")
 	}
 }
