@@ -111,7 +111,7 @@ func main() {
 
 func run() int {
 	binDir := flag.String("bin", "bin", "directory holding ncl, ncc, ncenc and ncdec")
-	sizes := flag.String("sizes", "1M:3,64M:5,256M:7,1G:3", "transfer sizes with their round counts")
+	sizes := flag.String("sizes", "1M:3,64M:7,256M:7,1G:3", "transfer sizes with their round counts")
 	msgs := flag.Int("msgs", 4, "messages per contender per round")
 	msgRounds := flag.Int("msg-rounds", 7, "rounds of the message benchmark")
 	lines := flag.Int("lines", 200, "lines sent on the long-lived connection")
