@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -62,11 +63,16 @@ func derive(password []byte, h *header, label string) (*schedule, error) {
 // span of the right size whose pages were each written once, in a tight loop; Argon2id's
 // allocation takes it, and the derivation drops to about 100 ms with 17,000 faults.
 //
-// From prefault to Argon2id's allocation the collector is off, which also keeps the runtime's
+// From prefault until Argon2id returns the collector is off, which also keeps the runtime's
 // background scavenger from starting to return the free span to the kernel: it holds each
 // chunk it works on, and an allocation meeting one goes elsewhere, to fresh pages.
+//
+// Derivations that prefault take turns (kdfMu): the collector setting is process-wide, and
+// two of them at once would each restore what the other had set, and take each other's span.
 func argon2ID(password, salt []byte, p Params) []byte {
 	if p.MemoryKiB >= prefaultMinKiB {
+		kdfMu.Lock()
+		defer kdfMu.Unlock()
 		defer debug.SetGCPercent(debug.SetGCPercent(-1))
 		prefault(p.MemoryKiB)
 	}
@@ -89,6 +95,8 @@ func prefault(memKiB uint32) {
 	runtime.KeepAlive(b)
 	runtime.GC() // frees and sweeps the buffer now, so Argon2id's allocation finds it
 }
+
+var kdfMu sync.Mutex
 
 // prefaultMinKiB is where prefault starts to pay: below it the faults cost less than the
 // collections.
