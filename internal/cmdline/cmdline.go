@@ -1,7 +1,8 @@
-// Package cmdline runs a urfave/cli App the way nckit's filters need: stdout is payload, so
-// help and diagnostics go to stderr; flags may follow operands, as with GNU getopt, which
-// the nc and openssl that scripts were written for accept; and every error becomes one line
-// "prog: msg" and an exit status (0 ok, 1 failure, 2 usage).
+// Package cmdline runs a urfave/cli App the way nckit's filters need: help and --version
+// that the user asked for go to stdout, diagnostics to stderr; flags may follow operands, as
+// with GNU getopt, which the nc and openssl that scripts were written for accept; and every
+// error becomes one line "prog: msg" and an exit status (0 ok, 1 failure, 2 usage), a usage
+// error followed by a line that says where to look.
 package cmdline
 
 import (
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -32,16 +34,54 @@ type Hinter interface {
 	Hint() string
 }
 
+// New returns the App of one of nckit's commands: name, its hand-written usage text (shown
+// by -h), its flags and what it does once they are parsed.
+func New(name, usage string, flags []cli.Flag, action cli.ActionFunc) *cli.App {
+	return &cli.App{Name: name, Flags: flags, CustomAppHelpTemplate: usage, Action: action}
+}
+
+// Version is nckit's version as the build knows it: the module version when installed with
+// go install, else the VCS revision the binary was built from, else "devel".
+func Version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return "devel-" + rev
+}
+
 // Run runs app on args (args[0] is the program name) and returns the exit status.
 //
-// Help (-h, -help, --help) prints app.CustomAppHelpTemplate to stderr and returns 0. A flag
-// written after the operands is moved in front of them, so `ncc host 12345 -N` means what
-// nc means by it; `--` still ends the flags. Short flags may be combined (`-lvnp 12345`).
-func Run(app *cli.App, args []string, stderr io.Writer) int {
+// Help (-h, -help, --help) prints app.CustomAppHelpTemplate to stdout and returns 0; so does
+// --version (-V), with "prog (nckit) VERSION". A flag written after the operands is moved in
+// front of them, so `ncc host 12345 -N` means what nc means by it; `--` still ends the
+// flags. Short flags may be combined (`-lvnp 12345`).
+func Run(app *cli.App, args []string, stdout, stderr io.Writer) int {
 	if app.Name == "" && len(args) > 0 {
 		app.Name = filepath.Base(args[0])
 	}
-	app.Writer = stderr
+	app.Writer = stdout
 	app.ErrWriter = stderr
 	app.HideHelpCommand = true // an operand "help" is an operand, not a command
 	app.UseShortOptionHandling = true
@@ -53,11 +93,18 @@ func Run(app *cli.App, args []string, stderr io.Writer) int {
 	// when tests run several tools in one process; each run gets its own instead.
 	if !app.HideHelp {
 		app.HideHelp = true
-		app.Flags = append(app.Flags, &cli.BoolFlag{Name: "help", Aliases: []string{"h"}})
+		app.HideVersion = true
+		app.Flags = append(app.Flags,
+			&cli.BoolFlag{Name: "help", Aliases: []string{"h"}},
+			&cli.BoolFlag{Name: "version", Aliases: []string{"V"}})
 		action := app.Action
 		app.Action = func(c *cli.Context) error {
 			if c.Bool("help") {
-				_, err := io.WriteString(stderr, app.CustomAppHelpTemplate)
+				_, err := io.WriteString(stdout, app.CustomAppHelpTemplate)
+				return err
+			}
+			if c.Bool("version") {
+				_, err := fmt.Fprintf(stdout, "%s (nckit) %s\n", app.Name, Version())
 				return err
 			}
 			if action == nil {
@@ -74,7 +121,7 @@ func Run(app *cli.App, args []string, stderr io.Writer) int {
 }
 
 // Report prints err as "prog: msg" (and "prog: hint: ..." when it has one) and returns its
-// exit status.
+// exit status. A usage error ends with "prog: try 'prog -h' or 'man prog'".
 func Report(prog string, err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
@@ -93,6 +140,9 @@ func Report(prog string, err error, stderr io.Writer) int {
 	var h Hinter
 	if errors.As(err, &h) && h.Hint() != "" {
 		fmt.Fprintf(stderr, "%s: hint: %s\n", prog, h.Hint())
+	}
+	if code == 2 {
+		fmt.Fprintf(stderr, "%s: try '%s -h' or 'man %s'\n", prog, prog, prog)
 	}
 	return code
 }
@@ -114,16 +164,7 @@ func flagErrorText(err error) string {
 // short flags are split the way getopt splits them: `-lvnp 80` is `-l -v -n -p 80`, and a
 // letter that takes a value takes the rest of the token when there is one (`-q0`, `-Nq0`).
 func Permute(flags []cli.Flag, args []string) []string {
-	takes := map[string]bool{} // flag name -> takes a value
-	for _, f := range flags {
-		tv := false
-		if d, ok := f.(cli.DocGenerationFlag); ok {
-			tv = d.TakesValue()
-		}
-		for _, n := range f.Names() {
-			takes[n] = tv
-		}
-	}
+	takes := TakesValue(flags)
 	out := []string{args[0]}
 	var operands []string
 	afterDashes := false
@@ -183,4 +224,19 @@ func splitFlag(a string, takes map[string]bool) (toks []string, needsNext bool) 
 		}
 	}
 	return toks, false
+}
+
+// TakesValue maps every name and alias of flags to whether that flag takes a value.
+func TakesValue(flags []cli.Flag) map[string]bool {
+	takes := map[string]bool{}
+	for _, f := range flags {
+		tv := false
+		if d, ok := f.(cli.DocGenerationFlag); ok {
+			tv = d.TakesValue()
+		}
+		for _, n := range f.Names() {
+			takes[n] = tv
+		}
+	}
+	return takes
 }

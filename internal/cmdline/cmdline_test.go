@@ -63,37 +63,46 @@ type hinted struct{}
 func (hinted) Error() string { return "no password" }
 func (hinted) Hint() string  { return "set NCPASS" }
 
+const try = "prog: try 'prog -h' or 'man prog'\n"
+
 func TestRun(t *testing.T) {
 	tests := []struct {
 		name     string
 		args     []string
 		err      error
 		code     int
+		stdout   string
 		stderr   string
 		wantArgs []string
 	}{
-		{"ok", []string{"prog", "a", "-N"}, nil, 0, "", []string{"a"}},
-		{"help", []string{"prog", "-h"}, nil, 0, "usage: prog [-lkNv] [-p port]\n", nil},
-		{"unknown flag", []string{"prog", "-x"}, nil, 2, "prog: unknown flag -x\n", nil},
-		{"missing value", []string{"prog", "-p"}, nil, 2, "prog: flag -p needs a value\n", nil},
-		{"bad value", []string{"prog", "-p", "abc"}, nil, 2, "prog: invalid value \"abc\" for flag -p: parse error\n", nil},
-		{"usage from action", []string{"prog"}, Usagef("missing port"), 2, "prog: missing port\n", nil},
-		{"runtime", []string{"prog"}, errors.New("connection refused"), 1, "prog: connection refused\n", nil},
-		{"exit coder", []string{"prog"}, cli.Exit("", 3), 3, "", nil},
-		{"hint", []string{"prog"}, hinted{}, 1, "prog: no password\nprog: hint: set NCPASS\n", nil},
-		{"help operand", []string{"prog", "help"}, nil, 0, "", []string{"help"}},
+		{"ok", []string{"prog", "a", "-N"}, nil, 0, "", "", []string{"a"}},
+		{"help", []string{"prog", "-h"}, nil, 0, "usage: prog [-lkNv] [-p port]\n", "", nil},
+		{"long help", []string{"prog", "--help"}, nil, 0, "usage: prog [-lkNv] [-p port]\n", "", nil},
+		{"version", []string{"prog", "--version"}, nil, 0, "prog (nckit) " + Version() + "\n", "", nil},
+		{"-V", []string{"prog", "-V"}, nil, 0, "prog (nckit) " + Version() + "\n", "", nil},
+		{"unknown flag", []string{"prog", "-x"}, nil, 2, "", "prog: unknown flag -x\n" + try, nil},
+		{"missing value", []string{"prog", "-p"}, nil, 2, "", "prog: flag -p needs a value\n" + try, nil},
+		{"bad value", []string{"prog", "-p", "abc"}, nil, 2, "", "prog: invalid value \"abc\" for flag -p: parse error\n" + try, nil},
+		{"usage from action", []string{"prog"}, Usagef("missing port"), 2, "", "prog: missing port\n" + try, nil},
+		{"runtime", []string{"prog"}, errors.New("connection refused"), 1, "", "prog: connection refused\n", nil},
+		{"exit coder", []string{"prog"}, cli.Exit("", 3), 3, "", "", nil},
+		{"hint", []string{"prog"}, hinted{}, 1, "", "prog: no password\nprog: hint: set NCPASS\n", nil},
+		{"help operand", []string{"prog", "help"}, nil, 0, "", "", []string{"help"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var gotArgs []string
-			var stderr bytes.Buffer
+			var stdout, stderr bytes.Buffer
 			app := newApp(func(c *cli.Context) error {
 				gotArgs = c.Args().Slice()
 				return tt.err
 			})
-			code := Run(app, tt.args, &stderr)
+			code := Run(app, tt.args, &stdout, &stderr)
 			if code != tt.code {
 				t.Errorf("code = %d, want %d", code, tt.code)
+			}
+			if stdout.String() != tt.stdout {
+				t.Errorf("stdout = %q, want %q", stdout.String(), tt.stdout)
 			}
 			if stderr.String() != tt.stderr {
 				t.Errorf("stderr = %q, want %q", stderr.String(), tt.stderr)
@@ -113,7 +122,7 @@ func TestCombinedShortFlags(t *testing.T) {
 		return nil
 	})
 	var stderr bytes.Buffer
-	if code := Run(app, []string{"prog", "-lkvp", "12345"}, &stderr); code != 0 {
+	if code := Run(app, []string{"prog", "-lkvp", "12345"}, &stderr, &stderr); code != 0 {
 		t.Fatalf("code %d: %s", code, stderr.String())
 	}
 	if !l || !k || !v || p != 12345 {

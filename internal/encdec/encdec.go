@@ -45,19 +45,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, decrypt bool
 	if err := checkCipherArgs(fl, args); err != nil {
 		return cmdline.Report(prog, err, stderr)
 	}
-	app := &cli.App{
-		Name:                  prog,
-		Flags:                 fl,
-		CustomAppHelpTemplate: usage(prog),
-		Action: func(c *cli.Context) error {
-			cfg, err := parse(c, prog, decrypt)
-			if err != nil {
-				return err
-			}
-			return cfg.run(stdin, stdout, stderr)
-		},
-	}
-	return cmdline.Run(app, args, stderr)
+	app := cmdline.New(prog, usage(prog), fl, func(c *cli.Context) error {
+		cfg, err := parse(c, prog, decrypt)
+		if err != nil {
+			return err
+		}
+		return cfg.run(stdin, stdout, stderr)
+	})
+	return cmdline.Run(app, args, stdout, stderr)
 }
 
 func flags() []cli.Flag {
@@ -111,16 +106,7 @@ var cipherLike = regexp.MustCompile(`^(aes|aria|bf|blowfish|camellia|cast|chacha
 // checkCipherArgs turns an openssl cipher nckit does not implement into a clear message,
 // where the flag parser would only say "unknown flag".
 func checkCipherArgs(fl []cli.Flag, args []string) error {
-	known := map[string]bool{} // flag name -> takes a value
-	for _, f := range fl {
-		tv := false
-		if d, ok := f.(cli.DocGenerationFlag); ok {
-			tv = d.TakesValue()
-		}
-		for _, n := range f.Names() {
-			known[n] = tv
-		}
-	}
+	known := cmdline.TakesValue(fl)
 	args = args[min(1, len(args)):]
 	for i := 0; i < len(args); i++ {
 		a := args[i]

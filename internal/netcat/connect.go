@@ -66,7 +66,7 @@ func connectMain(args []string, stdin io.Reader, stdout, stderr io.Writer, lv *l
 			return connect(cfg, stdin, stdout, stderr, lv)
 		},
 	}
-	return cmdline.Run(app, args, stderr)
+	return cmdline.Run(app, args, stdout, stderr)
 }
 
 // parseConnect validates the whole ncc command line before any I/O.

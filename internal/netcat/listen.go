@@ -74,7 +74,7 @@ func listen(args []string, stdin io.Reader, stdout, stderr io.Writer, lv *live) 
 			return serve(cfg, stdin, stdout, stderr, lv)
 		},
 	}
-	return cmdline.Run(app, args, stderr)
+	return cmdline.Run(app, args, stdout, stderr)
 }
 
 // parseListen validates the whole ncl command line before any I/O.
