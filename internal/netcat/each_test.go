@@ -209,4 +209,3 @@ func TestSocketMode(t *testing.T) {
 		get(t, done)
 	}
 }
-
