@@ -93,19 +93,19 @@ interop() {
 	done
 }
 
-@test "interop: ncdec without options reads openssl's -aes-256-cbc -pbkdf2 in every shape" {
+@test "interop: ncdec -detect reads openssl's -aes-256-cbc -pbkdf2 in every shape" {
 	local m s
 	for m in "" "-a" "-a -A"; do
 		for s in "${SIZES[@]}"; do
 			# shellcheck disable=SC2086
 			openssl enc -aes-256-cbc -pbkdf2 $m -pass pass:pw -in "$D/p$s" -out "$D/c"
-			ncdec -pass pass:pw -in "$D/c" -out "$D/o" || fail "ncdec: [$m] size $s"
+			ncdec -detect -pass pass:pw -in "$D/c" -out "$D/o" || fail "ncdec: [$m] size $s"
 			cmp -s "$D/p$s" "$D/o" || fail "ncdec decrypts wrongly: [$m] size $s"
 		done
 	done
 	# -md and -iter apply to detected openssl messages
 	openssl enc -aes-256-cbc -a -iter 777 -md sha512 -pass pass:pw -in "$D/p1M" -out "$D/c"
-	ncdec -iter 777 -md sha512 -pass pass:pw -in "$D/c" -out "$D/o"
+	ncdec -detect -iter 777 -md sha512 -pass pass:pw -in "$D/c" -out "$D/o"
 	cmp "$D/p1M" "$D/o"
 }
 
@@ -115,6 +115,6 @@ interop() {
 key=F5EC5DD9913FB4D1A49F27D397BECE73FD57EDEEE31C7C008E67CA65C07D24ED
 iv =B4227366FD10F8099F34AEE2FAC14FC9
 JZtjsUiGeArframXCMD9ew=="
-	run -0 ncdec -pass chatpassword <<<"U2FsdGVkX18BAgMEBQYHCCWbY7FIhngK362plwjA/Xs="
+	run -0 ncdec -detect -pass chatpassword <<<"U2FsdGVkX18BAgMEBQYHCCWbY7FIhngK362plwjA/Xs="
 	assert_output "hello world"
 }
