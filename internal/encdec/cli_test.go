@@ -57,7 +57,16 @@ func TestCommandLine(t *testing.T) {
 			"ncdec: invalid -pass argument: a source keyword without its \":\"\n" +
 				"ncdec: hint: sources are pass:STR, env:VAR, file:PATH, fd:N and stdin; for a password that looks like one, write pass:STR\n"},
 
+		{"bufsize", false, []string{"-bufsize", "0"}, 1, "ncenc: -bufsize 0: a positive number of bytes, or of KiB with k\n"},
+		{"bufsize not a number", true, []string{"-bufsize", "8M"}, 1, "ncdec: -bufsize 8M: a positive number of bytes, or of KiB with k\n"},
+
 		// malformed command lines: exit 2, and where to look next
+		{"engine", false, []string{"-aes-256-cbc", "-engine", "rdrand"}, 2,
+			"ncenc: nckit does not take openssl's -engine: nckit has one built-in implementation\n" + try("ncenc")},
+		{"none", false, []string{"-none"}, 2, "ncenc: nckit does not take openssl's -none: nckit always encrypts\n" + try("ncenc")},
+		{"list", true, []string{"-list"}, 2, "ncdec: nckit does not take openssl's -list: the ciphers are " +
+			"-aes-128-cbc -aes-128-ctr -aes-192-cbc -aes-192-ctr -aes-256-cbc -aes-256-ctr -aes128 -aes192 -aes256 -chacha20\n" + try("ncdec")},
+		{"z", false, []string{"-aes-256-cbc", "-z"}, 2, "ncenc: nckit does not take openssl's -z: nckit does not compress: pipe through gzip\n" + try("ncenc")},
 		{"unknown flag", false, []string{"-frobnicate"}, 2, "ncenc: unknown flag -frobnicate\n" + try("ncenc")},
 		{"missing value", true, []string{"-detect", "-iter"}, 2, "ncdec: flag -iter needs a value\n" + try("ncdec")},
 		{"operand", true, []string{"file"}, 2, "ncdec: unexpected operand \"file\": input comes from stdin or -in FILE\n" + try("ncdec")},

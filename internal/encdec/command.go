@@ -91,6 +91,9 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "in"},
 		&cli.StringFlag{Name: "out"},
 		&cli.BoolFlag{Name: "v"},
+		// openssl enc options that only tune I/O or the random state: accepted, no effect
+		&cli.StringFlag{Name: "bufsize"},
+		&cli.StringFlag{Name: "rand"},
 	}
 	for _, n := range opensslenc.CipherNames() {
 		fs = append(fs, &cli.BoolFlag{Name: n})
@@ -109,8 +112,22 @@ func (h hinted) Unwrap() error { return h.error }
 
 var cipherLike = regexp.MustCompile(`^(aes|aria|bf|blowfish|camellia|cast|chacha|des|id-aes|idea|rc2|rc4|rc5|seed|sm4)`)
 
-// checkCipherArgs turns an openssl cipher nckit does not implement into a clear message,
-// where the flag parser would only say "unknown flag".
+// notTaken are openssl enc's options that nckit refuses, each with the reason.
+var notTaken = map[string]string{
+	"engine":        "nckit has one built-in implementation",
+	"provider":      "nckit has one built-in implementation",
+	"provider-path": "nckit has one built-in implementation",
+	"propquery":     "nckit has one built-in implementation",
+	"none":          "nckit always encrypts",
+	"debug":         "use -v for byte counts",
+	"list":          "the ciphers are -" + strings.Join(opensslenc.CipherNames(), " -"),
+	"ciphers":       "the ciphers are -" + strings.Join(opensslenc.CipherNames(), " -"),
+	"writerand":     "nckit keeps no random seed file",
+	"z":             "nckit does not compress: pipe through gzip",
+}
+
+// checkCipherArgs turns an openssl cipher nckit does not implement, or an openssl option it
+// does not take, into a clear message, where the flag parser would only say "unknown flag".
 func checkCipherArgs(fl []cli.Flag, args []string) error {
 	known := cmdline.TakesValue(fl)
 	args = args[min(1, len(args)):]
@@ -125,6 +142,9 @@ func checkCipherArgs(fl []cli.Flag, args []string) error {
 				i++ // its value, which may well start with a dash
 			}
 			continue
+		}
+		if why, ok := notTaken[name]; ok && strings.HasPrefix(a, "-") {
+			return cmdline.Usagef("nckit does not take openssl's %s: %s", a, why)
 		}
 		if !strings.HasPrefix(a, "-") || !cipherLike.MatchString(name) {
 			continue
@@ -272,6 +292,9 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 			}
 		}
 	}
+	if b := c.String("bufsize"); c.IsSet("bufsize") && !validBufsize(b) {
+		return nil, fmt.Errorf("-bufsize %s: a positive number of bytes, or of KiB with k", b)
+	}
 	var err error
 	if cfg.headerTimeout, err = seconds(c, "header-timeout", defHeaderTimeout); err != nil {
 		return nil, err
@@ -386,6 +409,14 @@ func (cfg *config) argon2Params(c *cli.Context) error {
 	w := cfg.win
 	w.pin = native.Params{}
 	return w.check(*p, "the -argon2 options ask", "the")
+}
+
+// validBufsize accepts what openssl's -bufsize does: a positive number, k for KiB. nckit's
+// buffers are fixed; the value has no effect.
+func validBufsize(s string) bool {
+	s = strings.TrimSuffix(s, "k")
+	n, err := strconv.ParseUint(s, 10, 31)
+	return err == nil && n > 0
 }
 
 // Deadlines of ncdec on a pipe or socket (FORMAT.md "Receivers").

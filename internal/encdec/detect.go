@@ -108,6 +108,8 @@ func (dc *decoder) decryptAll() error {
 			switch {
 			case err != nil && err != io.EOF:
 				return fmt.Errorf("read error: %w", err)
+			case n == 1 && headerless && (dc.noPad || !dc.cipher.Padded()):
+				return nil // an empty message: openssl writes nothing for empty input
 			case n == 1:
 				return fmt.Errorf("%w: expected encrypted data", errEmpty)
 			}

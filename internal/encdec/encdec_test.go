@@ -511,3 +511,34 @@ func TestPassStdin(t *testing.T) {
 		})
 	}
 }
+
+// Empty input round-trips in every format, cipher and option set, as with openssl (issue 15).
+func TestEmptyRoundTrips(t *testing.T) {
+	const k, iv = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "f0e0d0c0b0a090807060504030201000"
+	sets := [][]string{{"-pbkdf2"}, {"-md", "md5"}, {"-nosalt", "-pbkdf2"}, {"-S", "0102030405060708", "-pbkdf2"},
+		{"-K", k, "-iv", iv}, {"-nopad", "-K", k, "-iv", iv}, {"-nopad", "-K", k, "-iv", iv, "-pass", "pass:pw"},
+		{"-nopad", "-pbkdf2"}, {"-bufsize", "8k", "-pbkdf2"}}
+	var cases [][]string
+	for _, c := range []string{"-aes-128-cbc", "-aes-256-cbc", "-aes-192-ctr", "-chacha20"} {
+		for _, m := range [][]string{nil, {"-a"}, {"-a", "-A"}} {
+			for _, o := range sets {
+				args := append(append([]string{c}, m...), o...)
+				if !slices.Contains(o, "-K") {
+					args = append(args, "-pass", "pass:pw")
+				}
+				cases = append(cases, args)
+			}
+		}
+	}
+	cases = append(cases, append([]string{"-pass", "pw"}, fast...), append([]string{"-a", "-pass", "pw"}, fast...))
+	for _, args := range cases {
+		ct, stderr, code := run(t, false, nil, args...)
+		if code != 0 {
+			t.Fatalf("ncenc %q: exit %d (%s)", args, code, stderr)
+		}
+		dec := slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "-argon2-memory" || a == "19" || a == "-argon2-time" || a == "2" })
+		if out, stderr, code := run(t, true, []byte(ct), dec...); code != 0 || out != "" {
+			t.Errorf("ncdec %q of %d bytes: exit %d, %q (%s)", dec, len(ct), code, out, stderr)
+		}
+	}
+}

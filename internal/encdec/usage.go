@@ -53,6 +53,8 @@ openssl enc compatibility (same bytes as openssl enc 3.0):
   -nopad             no PKCS#7 padding (input must be whole blocks)
   -a, -base64        base64 text, 64 columns;  -A  on one line
   -p / -P            print salt, key and IV / print them and stop
+  -bufsize N, -rand FILE  accepted as openssl does; no effect (fixed buffers,
+                     the system's random source)
 
 Files and reporting:
   -in FILE           read FILE instead of stdin
