@@ -1,6 +1,7 @@
 package encdec
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -10,6 +11,8 @@ func try(prog string) string { return prog + ": try '" + prog + " -h' or 'man " 
 
 const supported = "supported: -aes-128-cbc -aes-128-ctr -aes-192-cbc -aes-192-ctr -aes-256-cbc " +
 	"-aes-256-ctr -aes128 -aes192 -aes256 -chacha20, or none for nckit's own format"
+
+const detectHint = "ncdec: hint: name the cipher (e.g. -aes-256-cbc -pbkdf2), or pass -detect\n"
 
 // TestCommandLine owns the command-line contract of ncenc and ncdec: for each refused command
 // line, the exact stderr, the exit status (1 a bad option value, as with openssl enc; 2 a
@@ -29,8 +32,8 @@ func TestCommandLine(t *testing.T) {
 			"ncenc: unsupported cipher -des3\nncenc: hint: " + supported + "\n"},
 		{"iter 0", false, []string{"-aes-256-cbc", "-iter", "0"}, 1, "ncenc: -iter 0: the iteration count must be a positive number\n"},
 		{"iter not a number", false, []string{"-aes-256-cbc", "-iter", "abc"}, 1, "ncenc: -iter abc: the iteration count must be a positive number\n"},
-		{"iter negative", true, []string{"-iter", "-5"}, 1, "ncdec: -iter -5: the iteration count must be a positive number\n"},
-		{"iter too large", true, []string{"-iter", "99999999999999999999"}, 1, "ncdec: -iter 99999999999999999999: the iteration count must be a positive number\n"},
+		{"iter negative", true, []string{"-detect", "-iter", "-5"}, 1, "ncdec: -iter -5: the iteration count must be a positive number\n"},
+		{"iter too large", true, []string{"-detect", "-iter", "99999999999999999999"}, 1, "ncdec: -iter 99999999999999999999: the iteration count must be a positive number\n"},
 		{"bad hex -S", true, []string{"-aes-256-cbc", "-S", "xx"}, 1, "ncdec: -S: invalid hex value: encoding/hex: invalid byte: U+0078 'x'\n"},
 		{"bad hex -K", false, []string{"-aes-256-cbc", "-K", "xyz", "-iv", "00"}, 1, "ncenc: -K: invalid hex value: encoding/hex: invalid byte: U+0078 'x'\n"},
 		{"unknown digest", false, []string{"-aes-256-cbc", "-md", "sha3"}, 1,
@@ -54,9 +57,18 @@ func TestCommandLine(t *testing.T) {
 			"ncdec: invalid -pass argument: a source keyword without its \":\"\n" +
 				"ncdec: hint: sources are pass:STR, env:VAR, file:PATH, fd:N and stdin; for a password that looks like one, write pass:STR\n"},
 
+		{"bufsize", false, []string{"-bufsize", "0"}, 1, "ncenc: -bufsize 0: a positive number of bytes, or of KiB with k\n"},
+		{"bufsize not a number", true, []string{"-bufsize", "8M"}, 1, "ncdec: -bufsize 8M: a positive number of bytes, or of KiB with k\n"},
+
 		// malformed command lines: exit 2, and where to look next
+		{"engine", false, []string{"-aes-256-cbc", "-engine", "rdrand"}, 2,
+			"ncenc: nckit does not take openssl's -engine: nckit has one built-in implementation\n" + try("ncenc")},
+		{"none", false, []string{"-none"}, 2, "ncenc: nckit does not take openssl's -none: nckit always encrypts\n" + try("ncenc")},
+		{"list", true, []string{"-list"}, 2, "ncdec: nckit does not take openssl's -list: the ciphers are " +
+			"-aes-128-cbc -aes-128-ctr -aes-192-cbc -aes-192-ctr -aes-256-cbc -aes-256-ctr -aes128 -aes192 -aes256 -chacha20\n" + try("ncdec")},
+		{"z", false, []string{"-aes-256-cbc", "-z"}, 2, "ncenc: nckit does not take openssl's -z: nckit does not compress: pipe through gzip\n" + try("ncenc")},
 		{"unknown flag", false, []string{"-frobnicate"}, 2, "ncenc: unknown flag -frobnicate\n" + try("ncenc")},
-		{"missing value", true, []string{"-iter"}, 2, "ncdec: flag -iter needs a value\n" + try("ncdec")},
+		{"missing value", true, []string{"-detect", "-iter"}, 2, "ncdec: flag -iter needs a value\n" + try("ncdec")},
 		{"operand", true, []string{"file"}, 2, "ncdec: unexpected operand \"file\": input comes from stdin or -in FILE\n" + try("ncdec")},
 		{"two directions", false, []string{"-e", "-d"}, 2, "ncenc: cannot use -e and -d together\n" + try("ncenc")},
 		{"two ciphers", false, []string{"-aes-256-cbc", "-aes-128-ctr"}, 2, "ncenc: cannot use -aes-128-ctr and -aes-256-cbc together\n" + try("ncenc")},
@@ -66,10 +78,17 @@ func TestCommandLine(t *testing.T) {
 				"ncenc: hint: without a cipher option ncenc writes nckit's own format\n" + try("ncenc")},
 		{"K needs iv", false, []string{"-aes-256-cbc", "-K", "00"}, 2, "ncenc: -K needs -iv for aes-256-cbc\n" + try("ncenc")},
 		{"argon2 with a cipher", false, []string{"-aes-256-cbc", "-argon2-memory", "0"}, 2,
-			"ncenc: the -argon2 options apply to encryption in nckit's format only\n" + try("ncenc")},
+			"ncenc: -argon2-memory applies to nckit's format, not to -aes-256-cbc\n" + try("ncenc")},
+		{"argon2 max with a cipher", true, []string{"-aes-256-cbc", "-argon2-max-memory", "512"}, 2,
+			"ncdec: -argon2-max-memory applies to nckit's format, not to -aes-256-cbc\n" + try("ncdec")},
+		{"detect with a cipher", true, []string{"-detect", "-aes-256-cbc"}, 2, "ncdec: cannot use -detect and -aes-256-cbc together\n" + try("ncdec")},
+		{"detect with -native", true, []string{"-detect", "-native"}, 2, "ncdec: cannot use -detect and -native together\n" + try("ncdec")},
+		{"detect with -label", true, []string{"-detect", "-label", "x"}, 2,
+			"ncdec: cannot use -detect and -label together: openssl's format has no label\n" + try("ncdec")},
+		{"detect on ncenc", false, []string{"-detect"}, 2, "ncenc: -detect applies to decryption\n" + try("ncenc")},
 		{"native with a cipher", true, []string{"-native", "-aes-256-cbc"}, 2, "ncdec: cannot use -native and -aes-256-cbc together\n" + try("ncdec")},
-		{"iter with -native", true, []string{"-native", "-iter", "10000"}, 2, "ncdec: -iter applies to openssl's format, which -native refuses\n" + try("ncdec")},
-		{"md with -label", true, []string{"-label", "chat", "-md", "sha1"}, 2, "ncdec: -md applies to openssl's format, which -label refuses\n" + try("ncdec")},
+		{"iter without -detect", true, []string{"-iter", "10000"}, 2, "ncdec: -iter applies to openssl's format\n" + detectHint + try("ncdec")},
+		{"md with -label", true, []string{"-label", "chat", "-md", "sha1"}, 2, "ncdec: -md applies to openssl's format\n" + detectHint + try("ncdec")},
 		{"label with a cipher", false, []string{"-aes-256-cbc", "-pbkdf2", "-label", "x"}, 2,
 			"ncenc: cannot use -label and -aes-256-cbc together: openssl's format has no label\n" + try("ncenc")},
 		{"ncdec label with a cipher", true, []string{"-label", "x", "-chacha20", "-pbkdf2"}, 2,
@@ -81,7 +100,7 @@ func TestCommandLine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := tt.args
-			if !strings.Contains(strings.Join(args, " "), "-pass") && args[0] != "-aes-256-cbc" || len(args) > 1 && args[1] == "-iter" {
+			if !slices.Contains(args, "-pass") && !slices.Contains(args, "-K") {
 				args = append([]string{"-pass", "pass:pw"}, args...)
 			}
 			out, stderr, code := run(t, tt.decrypt, []byte("x"), args...)

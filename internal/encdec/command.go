@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -70,6 +72,11 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "argon2-threads"},
 		&cli.StringFlag{Name: "label"},
 		&cli.BoolFlag{Name: "native"},
+		&cli.BoolFlag{Name: "detect"},
+		&cli.StringFlag{Name: "argon2-max-memory"},
+		&cli.StringFlag{Name: "argon2-max-time"},
+		&cli.StringFlag{Name: "header-timeout"},
+		&cli.StringFlag{Name: "message-timeout"},
 		&cli.BoolFlag{Name: "pbkdf2"},
 		&cli.StringFlag{Name: "iter"},
 		&cli.StringFlag{Name: "md"},
@@ -84,6 +91,9 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "in"},
 		&cli.StringFlag{Name: "out"},
 		&cli.BoolFlag{Name: "v"},
+		// openssl enc options that only tune I/O or the random state: accepted, no effect
+		&cli.StringFlag{Name: "bufsize"},
+		&cli.StringFlag{Name: "rand"},
 	}
 	for _, n := range opensslenc.CipherNames() {
 		fs = append(fs, &cli.BoolFlag{Name: n})
@@ -102,8 +112,22 @@ func (h hinted) Unwrap() error { return h.error }
 
 var cipherLike = regexp.MustCompile(`^(aes|aria|bf|blowfish|camellia|cast|chacha|des|id-aes|idea|rc2|rc4|rc5|seed|sm4)`)
 
-// checkCipherArgs turns an openssl cipher nckit does not implement into a clear message,
-// where the flag parser would only say "unknown flag".
+// notTaken are openssl enc's options that nckit refuses, each with the reason.
+var notTaken = map[string]string{
+	"engine":        "nckit has one built-in implementation",
+	"provider":      "nckit has one built-in implementation",
+	"provider-path": "nckit has one built-in implementation",
+	"propquery":     "nckit has one built-in implementation",
+	"none":          "nckit always encrypts",
+	"debug":         "use -v for byte counts",
+	"list":          "the ciphers are -" + strings.Join(opensslenc.CipherNames(), " -"),
+	"ciphers":       "the ciphers are -" + strings.Join(opensslenc.CipherNames(), " -"),
+	"writerand":     "nckit keeps no random seed file",
+	"z":             "nckit does not compress: pipe through gzip",
+}
+
+// checkCipherArgs turns an openssl cipher nckit does not implement, or an openssl option it
+// does not take, into a clear message, where the flag parser would only say "unknown flag".
 func checkCipherArgs(fl []cli.Flag, args []string) error {
 	known := cmdline.TakesValue(fl)
 	args = args[min(1, len(args)):]
@@ -118,6 +142,9 @@ func checkCipherArgs(fl []cli.Flag, args []string) error {
 				i++ // its value, which may well start with a dash
 			}
 			continue
+		}
+		if why, ok := notTaken[name]; ok && strings.HasPrefix(a, "-") {
+			return cmdline.Usagef("nckit does not take openssl's %s: %s", a, why)
 		}
 		if !strings.HasPrefix(a, "-") || !cipherLike.MatchString(name) {
 			continue
@@ -144,9 +171,15 @@ type config struct {
 	in, out string
 	verbose bool
 	params  native.Params
-	label   string // native streams' context label ("" none); FORMAT.md section 12
-	// nativeOnly: ncdec accepts nckit's authenticated format only (-native, or -label).
-	nativeOnly bool
+	win     window // the Argon2id costs accepted (ncdec) or written (ncenc)
+	// detect: ncdec reads openssl messages without a cipher option, as -aes-256-cbc -pbkdf2.
+	detect bool
+	// peer: ncdec runs as an ncl --each handler (NCL_PEER is set).
+	peer bool
+	// headerTimeout bounds a native header and each record from its first byte,
+	// messageTimeout an openssl message; 0 is none.
+	headerTimeout, messageTimeout time.Duration
+	label                         string // native streams' context label ("" none); FORMAT.md section 12
 	// sawNative: this run has decoded a nckit stream, so an openssl message after it would be
 	// a downgrade in mid-stream and is refused.
 	sawNative bool
@@ -217,9 +250,10 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 			}
 		}
 	}
-	argon := c.IsSet("argon2-time") || c.IsSet("argon2-memory") || c.IsSet("argon2-threads")
-	if argon && (cfg.decrypt || cfg.cipher != nil) {
-		return nil, cmdline.Usagef("the -argon2 options apply to encryption in nckit's format only")
+	for _, n := range []string{"argon2-time", "argon2-memory", "argon2-threads", "argon2-max-memory", "argon2-max-time"} {
+		if c.IsSet(n) && cfg.cipher != nil {
+			return nil, cmdline.Usagef("-%s applies to nckit's format, not to -%s", n, cfg.cipher.Name)
+		}
 	}
 	if err := cfg.argon2Params(c); err != nil {
 		return nil, err
@@ -236,20 +270,37 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	if c.Bool("native") && cfg.cipher != nil {
 		return nil, cmdline.Usagef("cannot use -native and -%s together", cfg.cipher.Name)
 	}
-	// A label binds streams to a context that openssl's format cannot carry: it implies -native.
-	cfg.nativeOnly = c.Bool("native") || cfg.label != ""
-	// ncdec's openssl options only tune the openssl messages it reads: with -native there are
-	// none, and an option that cannot act is refused rather than ignored, as ncenc does.
-	if cfg.decrypt && cfg.nativeOnly {
-		why := "-native"
-		if !c.Bool("native") {
-			why = "-label"
-		}
+	cfg.detect = c.Bool("detect")
+	_, cfg.peer = os.LookupEnv("NCL_PEER")
+	switch {
+	case cfg.detect && cfg.cipher != nil:
+		return nil, cmdline.Usagef("cannot use -detect and -%s together", cfg.cipher.Name)
+	case cfg.detect && c.Bool("native"):
+		return nil, cmdline.Usagef("cannot use -detect and -native together")
+	case cfg.detect && c.IsSet("label"):
+		return nil, cmdline.Usagef("cannot use -detect and -label together: openssl's format has no label")
+	case cfg.detect && !cfg.decrypt:
+		return nil, cmdline.Usagef("-detect applies to decryption")
+	}
+	// Without a cipher or -detect, ncdec reads no openssl message: an option that tunes them
+	// could not act, and is refused rather than ignored.
+	if cfg.decrypt && cfg.cipher == nil && !cfg.detect {
 		for _, n := range []string{"pbkdf2", "iter", "md", "A", "p", "P"} {
 			if c.IsSet(n) {
-				return nil, cmdline.Usagef("-%s applies to openssl's format, which %s refuses", n, why)
+				return nil, hinted{cmdline.Usagef("-%s applies to openssl's format", n),
+					"name the cipher (e.g. -aes-256-cbc -pbkdf2), or pass -detect"}
 			}
 		}
+	}
+	if b := c.String("bufsize"); c.IsSet("bufsize") && !validBufsize(b) {
+		return nil, fmt.Errorf("-bufsize %s: a positive number of bytes, or of KiB with k", b)
+	}
+	var err error
+	if cfg.headerTimeout, err = seconds(c, "header-timeout", defHeaderTimeout); err != nil {
+		return nil, err
+	}
+	if cfg.messageTimeout, err = seconds(c, "message-timeout", defMessageTimeout); err != nil {
+		return nil, err
 	}
 
 	if cfg.cipher != nil {
@@ -297,18 +348,23 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	return cfg, nil
 }
 
-// argon2Params sets cfg.params from the -argon2 options. Their bounds are the decoder's
-// ceilings (native.Params.Check), stated in each option's own unit.
+// argon2Params reads the -argon2 options: the parameters ncenc writes, or those ncdec pins,
+// and the window's ceilings. Their bounds are the format's (native.Params.Check), stated in
+// each option's own unit.
 func (cfg *config) argon2Params(c *cli.Context) error {
 	cfg.params = native.DefaultParams()
+	cfg.win = defaultWindow()
+	var pin native.Params
 	opts := []struct {
 		name, unit string
 		lo, hi     uint64
 		set        func(uint64)
 	}{
-		{"argon2-time", "", 1, native.MaxTime, func(v uint64) { cfg.params.Time = uint32(v) }},
-		{"argon2-memory", " MiB", 1, native.MaxMemoryKiB / 1024, func(v uint64) { cfg.params.MemoryKiB = uint32(v) * 1024 }},
-		{"argon2-threads", "", 1, native.MaxThreads, func(v uint64) { cfg.params.Threads = uint8(v) }},
+		{"argon2-time", "", 1, native.MaxTime, func(v uint64) { pin.Time = uint32(v) }},
+		{"argon2-memory", " MiB", 1, native.MaxMemoryKiB / 1024, func(v uint64) { pin.MemoryKiB = uint32(v) * 1024 }},
+		{"argon2-threads", "", 1, native.MaxThreads, func(v uint64) { pin.Threads = uint8(v) }},
+		{"argon2-max-memory", " MiB", 1, native.MaxMemoryKiB / 1024, func(v uint64) { cfg.win.maxMemKiB = v << 10 }},
+		{"argon2-max-time", "", 1, native.MaxTime, func(v uint64) { cfg.win.maxTime = v }},
 	}
 	for _, o := range opts {
 		if !c.IsSet(o.name) {
@@ -328,13 +384,57 @@ func (cfg *config) argon2Params(c *cli.Context) error {
 		}
 		o.set(v)
 	}
-	p := cfg.params
+	if cfg.decrypt {
+		cfg.win.pin = pin
+		return nil
+	}
+	p := &cfg.params
+	if pin.Time != 0 {
+		p.Time = pin.Time
+	}
+	if pin.MemoryKiB != 0 {
+		p.MemoryKiB = pin.MemoryKiB
+	}
+	if pin.Threads != 0 {
+		p.Threads = pin.Threads
+	}
 	if cost := uint64(p.Time) * uint64(p.MemoryKiB); cost > native.MaxCost {
 		return fmt.Errorf("-argon2-time %d with -argon2-memory %d: %d MiB of passes, at most %d MiB (lower one of them)",
 			p.Time, p.MemoryKiB/1024, cost/1024, native.MaxCost/1024)
 	}
-	// Anything left (none with the bounds above) is still a bad value, not a usage error.
-	return p.Check()
+	if err := p.Check(); err != nil {
+		return err
+	}
+	// nckit writes no stream that a receiver with the same window would refuse
+	w := cfg.win
+	w.pin = native.Params{}
+	return w.check(*p, "the -argon2 options ask", "the")
+}
+
+// validBufsize accepts what openssl's -bufsize does: a positive number, k for KiB. nckit's
+// buffers are fixed; the value has no effect.
+func validBufsize(s string) bool {
+	s = strings.TrimSuffix(s, "k")
+	n, err := strconv.ParseUint(s, 10, 31)
+	return err == nil && n > 0
+}
+
+// Deadlines of ncdec on a pipe or socket (FORMAT.md "Receivers").
+const (
+	defHeaderTimeout  = 10 * time.Second
+	defMessageTimeout = 30 * time.Second
+)
+
+func seconds(c *cli.Context, name string, def time.Duration) (time.Duration, error) {
+	if !c.IsSet(name) {
+		return def, nil
+	}
+	s := c.String(name)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || v > 1e6 {
+		return 0, fmt.Errorf("-%s %s: seconds from 0 (none) to 1000000", name, s)
+	}
+	return time.Duration(v * float64(time.Second)), nil
 }
 
 func (cfg *config) hexOpt(c *cli.Context, name string, n int) ([]byte, error) {

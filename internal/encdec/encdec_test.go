@@ -34,7 +34,7 @@ func run(t *testing.T, decrypt bool, stdin []byte, args ...string) (stdout, stde
 }
 
 // fast native parameters keep the tests quick; the format is the same.
-var fast = []string{"-argon2-time", "1", "-argon2-memory", "8"}
+var fast = []string{"-argon2-time", "2", "-argon2-memory", "19"}
 
 func TestRoundTrips(t *testing.T) {
 	msg := []byte("hello world\n")
@@ -45,10 +45,10 @@ func TestRoundTrips(t *testing.T) {
 	}{
 		{"native", fast, nil},
 		{"native armor", append([]string{"-a"}, fast...), nil},
-		{"openssl detected", []string{"-aes-256-cbc", "-pbkdf2"}, nil},
-		{"openssl base64 detected", []string{"-aes-256-cbc", "-pbkdf2", "-a"}, nil},
-		{"openssl -A detected", []string{"-aes-256-cbc", "-pbkdf2", "-a", "-A"}, nil},
-		{"openssl iter detected", []string{"-aes-256-cbc", "-iter", "99", "-md", "sha1"}, []string{"-iter", "99", "-md", "sha1"}},
+		{"openssl detected", []string{"-aes-256-cbc", "-pbkdf2"}, []string{"-detect"}},
+		{"openssl base64 detected", []string{"-aes-256-cbc", "-pbkdf2", "-a"}, []string{"-detect"}},
+		{"openssl -A detected", []string{"-aes-256-cbc", "-pbkdf2", "-a", "-A"}, []string{"-detect"}},
+		{"openssl iter detected", []string{"-aes-256-cbc", "-iter", "99", "-md", "sha1"}, []string{"-detect", "-iter", "99", "-md", "sha1"}},
 		{"legacy", []string{"-aes-128-cbc", "-md", "md5"}, []string{"-aes-128-cbc", "-md", "md5"}},
 		{"ctr base64", []string{"-aes-192-ctr", "-pbkdf2", "-a"}, []string{"-aes-192-ctr", "-pbkdf2", "-a"}},
 		{"chacha20 nosalt", []string{"-chacha20", "-pbkdf2", "-nosalt"}, []string{"-chacha20", "-pbkdf2", "-nosalt"}},
@@ -85,8 +85,8 @@ func TestExitCodes(t *testing.T) {
 		{"dash value is no cipher", false, "x", []string{"-aes-256-cbc", "-pass", "pass:-aes-like-password", "-P"}, 0, ""},
 		{"empty", true, "", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
 		{"white space only", true, " \r\n\n", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
-		{"trailing junk", true, good + "junk\n", []string{"-pass", "pw"}, 1, "ncdec: message 2: unrecognized input after the previous message\n"},
-		{"second message bad", true, good + good[:20] + "\n", []string{"-pass", "pw"}, 1, ""},
+		{"trailing junk", true, good + "junk\n", []string{"-detect", "-pass", "pw"}, 1, "ncdec: message 2: unrecognized input after the previous message\n"},
+		{"second message bad", true, good + good[:20] + "\n", []string{"-detect", "-pass", "pw"}, 1, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,13 +116,13 @@ func TestOutFile(t *testing.T) {
 	}
 	ct, _, _ := run(t, false, bytes.Repeat([]byte("x"), 100), "-aes-256-cbc", "-pbkdf2", "-pass", "pw")
 	bad := ct[:len(ct)-1]
-	if _, _, code := run(t, true, []byte(bad), "-pass", "pw", "-out", out); code != 1 {
+	if _, _, code := run(t, true, []byte(bad), "-detect", "-pass", "pw", "-out", out); code != 1 {
 		t.Fatalf("exit %d", code)
 	}
 	if b, _ := os.ReadFile(out); string(b) != "old" {
 		t.Errorf("failed decryption changed -out: %q", b)
 	}
-	if _, _, code := run(t, true, []byte(ct), "-pass", "pw", "-out", out); code != 0 {
+	if _, _, code := run(t, true, []byte(ct), "-detect", "-pass", "pw", "-out", out); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	b, _ := os.ReadFile(out)
@@ -153,7 +153,7 @@ func TestNativeArmorAfterOpenSSLBase64(t *testing.T) {
 	first, _, _ := run(t, false, []byte("sixteen bytes!!\n"), "-aes-256-cbc", "-pbkdf2", "-a", "-pass", "pw")
 	second, _, _ := run(t, false, []byte("native\n"), append([]string{"-a", "-pass", "pw"}, fast...)...)
 	for _, in := range []string{first + second, strings.TrimSuffix(first, "\n") + second} {
-		out, stderr, code := run(t, true, []byte(in), "-pass", "pw")
+		out, stderr, code := run(t, true, []byte(in), "-detect", "-pass", "pw")
 		if code != 0 || out != "sixteen bytes!!\nnative\n" {
 			t.Errorf("got %d %q %s", code, out, stderr)
 		}
@@ -192,13 +192,13 @@ func TestLabel(t *testing.T) {
 		{"one stream after another", bin + armored, []string{"-label", l2c}, msg + msg, 0, ""},
 		{"longest label", enc(t, "-label", long), []string{"-label", long}, msg, 0, ""},
 		{"empty label is none", unlabelled, []string{"-label", ""}, msg, 0, ""},
-		{"reflected", bin, []string{"-label", c2l}, "", 1, "ncdec: wrong password, wrong label or corrupted header\n"},
-		{"reflected armored", armored, []string{"-label", c2l}, "", 1, "ncdec: wrong password, wrong label or corrupted header\n"},
-		{"label missing", bin, nil, "", 1, "ncdec: wrong password or corrupted header\n"},
-		{"label unexpected", unlabelled, []string{"-label", l2c}, "", 1, "ncdec: wrong password, wrong label or corrupted header\n"},
-		{"second stream reflected", bin + enc(t, "-label", c2l), []string{"-label", l2c}, msg, 1, "ncdec: message 2: wrong password, wrong label or corrupted header\n"},
+		{"reflected", bin, []string{"-label", c2l}, "", 3, "ncdec: wrong password, wrong label or corrupted header\n"},
+		{"reflected armored", armored, []string{"-label", c2l}, "", 3, "ncdec: wrong password, wrong label or corrupted header\n"},
+		{"label missing", bin, nil, "", 3, "ncdec: wrong password or corrupted header\n"},
+		{"label unexpected", unlabelled, []string{"-label", l2c}, "", 3, "ncdec: wrong password, wrong label or corrupted header\n"},
+		{"second stream reflected", bin + enc(t, "-label", c2l), []string{"-label", l2c}, msg, 3, "ncdec: message 2: wrong password, wrong label or corrupted header\n"},
 		{"openssl message refused", openssl, []string{"-label", l2c}, "", 1,
-			"ncdec: openssl message refused: with -label only nckit streams are accepted (openssl's format has no label)\n"},
+			"ncdec: openssl-format message refused: with -label only nckit streams are accepted (openssl's format has no label)\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,16 +214,17 @@ func TestLabel(t *testing.T) {
 	}
 }
 
-// No downgrade: with -native (or -label) every openssl message is refused unread, wherever it
-// comes; without, an openssl message after a nckit stream is refused all the same.
+// No downgrade: without a cipher option or -detect every openssl message is refused unread,
+// wherever it comes; with -detect, an openssl message after a nckit stream is refused all the
+// same.
 func TestNativeOnly(t *testing.T) {
 	const msg = "authenticated\n"
 	nat, _, _ := run(t, false, []byte(msg), append([]string{"-pass", "pw"}, fast...)...)
 	armored, _, _ := run(t, false, []byte(msg), append([]string{"-a", "-pass", "pw"}, fast...)...)
 	osslB64, _, _ := run(t, false, []byte("forged\n"), "-aes-256-cbc", "-pbkdf2", "-a", "-pass", "pw")
 	osslBin, _, _ := run(t, false, []byte("forged\n"), "-aes-256-cbc", "-pbkdf2", "-pass", "pw")
-	const refused = "ncdec: refusing an openssl-format message (unauthenticated) with -native\n"
-	const sticky2 = "ncdec: message 2: refusing an openssl-format message (unauthenticated) after a nckit stream\n"
+	const refused = "ncdec: openssl-format message refused: name its cipher (e.g. -aes-256-cbc -pbkdf2) or pass -detect\n"
+	const sticky2 = "ncdec: message 2: openssl-format message refused after a nckit stream\n"
 	tests := []struct {
 		name   string
 		in     string
@@ -232,23 +233,27 @@ func TestNativeOnly(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"native", nat, []string{"-native"}, msg, 0, ""},
-		{"armored streams in a row", armored + "\n" + armored, []string{"-native"}, msg + msg, 0, ""},
-		{"ncenc -d -native", nat, []string{"-d", "-native"}, msg, 0, ""},
-		{"openssl base64", osslB64, []string{"-native"}, "", 1, refused},
+		{"native", nat, nil, msg, 0, ""},
+		{"-native names the default", nat, []string{"-native"}, msg, 0, ""},
+		{"armored streams in a row", armored + "\n" + armored, nil, msg + msg, 0, ""},
+		{"ncenc -d", nat, []string{"-d"}, msg, 0, ""},
+		{"openssl base64", osslB64, nil, "", 1, refused},
 		{"openssl binary", osslBin, []string{"-native"}, "", 1, refused},
-		{"after a blank line", "\n" + osslB64, []string{"-native"}, "", 1, refused},
-		{"after white space", " \r\n\t" + osslB64, []string{"-native"}, "", 1, refused},
-		{"after a native stream", nat + osslBin, []string{"-native"}, msg, 1, "ncdec: message 2: refusing an openssl-format message (unauthenticated) with -native\n"},
-		{"garbage", "garbage\n", []string{"-native"}, "", 1, "ncdec: unrecognized input: neither nckit's format nor openssl enc's\n"},
-		// the default loop is sticky: no downgrade in mid-stream
-		{"sticky binary", nat + osslBin, nil, msg, 1, sticky2},
-		{"sticky base64", armored + osslB64, nil, msg, 1, sticky2},
-		{"sticky after a newline", armored + "\n" + osslB64, nil, msg, 1, sticky2},
-		{"sticky third message", nat + nat + osslB64, nil, msg + msg, 1,
-			"ncdec: message 3: refusing an openssl-format message (unauthenticated) after a nckit stream\n"},
-		{"openssl then native is fine", osslB64 + armored, nil, "forged\n" + msg, 0, ""},
-		{"openssl alone is fine", osslBin, nil, "forged\n", 0, ""},
+		{"after a blank line", "\n" + osslB64, nil, "", 1, refused},
+		{"after white space", " \r\n\t" + osslB64, nil, "", 1, refused},
+		{"after a native stream", nat + osslBin, nil, msg, 1, sticky2},
+		{"garbage", "garbage\n", nil, "", 1, "ncdec: unrecognized input: not nckit's format\n" +
+			"ncdec: hint: for an openssl message name its cipher (e.g. -aes-256-cbc -pbkdf2)\n"},
+		{"garbage with -detect", "garbage\n", []string{"-detect"}, "", 1, "ncdec: unrecognized input: neither nckit's format nor openssl enc's\n" +
+			"ncdec: hint: openssl messages start with \"Salted__\" (or U2FsdGVkX1 in base64); for -nosalt, -S or -K name the cipher\n"},
+		// -detect is sticky too: no downgrade in mid-stream
+		{"sticky binary", nat + osslBin, []string{"-detect"}, msg, 1, sticky2},
+		{"sticky base64", armored + osslB64, []string{"-detect"}, msg, 1, sticky2},
+		{"sticky after a newline", armored + "\n" + osslB64, []string{"-detect"}, msg, 1, sticky2},
+		{"sticky third message", nat + nat + osslB64, []string{"-detect"}, msg + msg, 1,
+			"ncdec: message 3: openssl-format message refused after a nckit stream\n"},
+		{"openssl then native", osslB64 + armored, []string{"-detect"}, "forged\n" + msg, 0, ""},
+		{"openssl alone", osslBin, []string{"-detect"}, "forged\n", 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -265,7 +270,7 @@ func TestNativeOnly(t *testing.T) {
 }
 
 // openssl's format has no integrity: "Salted__" and 40 random bytes pass as a message about
-// once in 256 (a valid CBC padding). With -native not one of them gets through.
+// once in 256 (a valid CBC padding). By default not one of them gets through.
 func TestNativeRefusesRandomSalted(t *testing.T) {
 	for i := 0; i < 512; i++ {
 		in := make([]byte, 48)
@@ -273,7 +278,7 @@ func TestNativeRefusesRandomSalted(t *testing.T) {
 		if _, err := io.ReadFull(rand.Reader, in[8:]); err != nil {
 			t.Fatal(err)
 		}
-		out, stderr, code := run(t, true, in, "-pass", "pw", "-native")
+		out, stderr, code := run(t, true, in, "-pass", "pw")
 		if code != 1 || out != "" {
 			t.Fatalf("random message %x: exit %d, output %q (%s)", in, code, out, stderr)
 		}
@@ -301,7 +306,7 @@ func TestOutFileByType(t *testing.T) {
 		os.Remove(out)
 		t.Cleanup(func() { os.Remove(out) })
 		_, stderr, code := run(t, true, []byte(cut), "-pass", "pw", "-out", out)
-		if code != 1 || !strings.Contains(stderr, "truncated") {
+		if code != 3 || !strings.Contains(stderr, "truncated") {
 			t.Errorf("%s: exit %d (%s)", dir, code, stderr)
 		}
 		if _, err := os.Lstat(out); !os.IsNotExist(err) {
@@ -410,7 +415,7 @@ func (w *writeLog) waitFor(t *testing.T, want string) {
 func TestDecryptFlushesBeforeWaiting(t *testing.T) {
 	nativeParts := func(armor bool) []string {
 		var buf bytes.Buffer
-		w, err := native.NewWriter(&buf, []byte("pw"), native.Params{Time: 1, MemoryKiB: 8, Threads: 1}, armor)
+		w, err := native.NewWriter(&buf, []byte("pw"), native.Params{Time: 2, MemoryKiB: 19 << 10, Threads: 1}, armor)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -437,7 +442,7 @@ func TestDecryptFlushesBeforeWaiting(t *testing.T) {
 			pr, pw := io.Pipe()
 			var out, errb writeLog
 			done := make(chan int, 1)
-			go func() { done <- Ncdec([]string{"ncdec", "-pass", "pw"}, pr, &out, &errb) }()
+			go func() { done <- Ncdec([]string{"ncdec", "-detect", "-pass", "pw"}, pr, &out, &errb) }()
 			want := ""
 			for i, line := range []string{"one\n", "two\n"} {
 				if _, err := io.WriteString(pw, parts[i]); err != nil {
@@ -487,12 +492,16 @@ func TestPassStdin(t *testing.T) {
 		"native":  fast,
 		"openssl": {"-aes-256-cbc", "-pbkdf2"},
 	} {
+		dec := enc[:0:0]
+		if name == "openssl" {
+			dec = enc
+		}
 		t.Run(name, func(t *testing.T) {
 			ct, stderr, code := run(t, false, append([]byte("pw\n"), data...), append(enc, "-pass", "stdin")...)
 			if code != 0 {
 				t.Fatalf("ncenc: %d %s", code, stderr)
 			}
-			pt, stderr, code := run(t, true, append([]byte("pw\n"), ct...), "-pass", "stdin", "-v")
+			pt, stderr, code := run(t, true, append([]byte("pw\n"), ct...), append(dec, "-pass", "stdin", "-v")...)
 			if code != 0 || pt != string(data) {
 				t.Fatalf("ncdec: %d, %d bytes, %s", code, len(pt), stderr)
 			}
@@ -500,5 +509,36 @@ func TestPassStdin(t *testing.T) {
 				t.Errorf("-v: %q, want it to end with %q", stderr, want)
 			}
 		})
+	}
+}
+
+// Empty input round-trips in every format, cipher and option set, as with openssl (issue 15).
+func TestEmptyRoundTrips(t *testing.T) {
+	const k, iv = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "f0e0d0c0b0a090807060504030201000"
+	sets := [][]string{{"-pbkdf2"}, {"-md", "md5"}, {"-nosalt", "-pbkdf2"}, {"-S", "0102030405060708", "-pbkdf2"},
+		{"-K", k, "-iv", iv}, {"-nopad", "-K", k, "-iv", iv}, {"-nopad", "-K", k, "-iv", iv, "-pass", "pass:pw"},
+		{"-nopad", "-pbkdf2"}, {"-bufsize", "8k", "-pbkdf2"}}
+	var cases [][]string
+	for _, c := range []string{"-aes-128-cbc", "-aes-256-cbc", "-aes-192-ctr", "-chacha20"} {
+		for _, m := range [][]string{nil, {"-a"}, {"-a", "-A"}} {
+			for _, o := range sets {
+				args := append(append([]string{c}, m...), o...)
+				if !slices.Contains(o, "-K") {
+					args = append(args, "-pass", "pass:pw")
+				}
+				cases = append(cases, args)
+			}
+		}
+	}
+	cases = append(cases, append([]string{"-pass", "pw"}, fast...), append([]string{"-a", "-pass", "pw"}, fast...))
+	for _, args := range cases {
+		ct, stderr, code := run(t, false, nil, args...)
+		if code != 0 {
+			t.Fatalf("ncenc %q: exit %d (%s)", args, code, stderr)
+		}
+		dec := slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "-argon2-memory" || a == "19" || a == "-argon2-time" || a == "2" })
+		if out, stderr, code := run(t, true, []byte(ct), dec...); code != 0 || out != "" {
+			t.Errorf("ncdec %q of %d bytes: exit %d, %q (%s)", dec, len(ct), code, out, stderr)
+		}
 	}
 }

@@ -76,6 +76,11 @@ func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	// small on purpose: once it is empty, reads of its size or more bypass it, so the data is
 	// not copied once more through it, and ncenc's reads keep their own size. in is where
 	// the input is read from the system, stdin or -in: ncdec flushes its plaintext there.
+	var dl *deadlineReader
+	if cfg.decrypt && cfg.in == "" && timed(stdin) {
+		dl = &deadlineReader{r: stdin}
+		stdin = dl
+	}
 	in := &flushingReader{r: stdin}
 	stdinBuf := bufio.NewReaderSize(in, stdinBufSize)
 	cfg.pw.Stdin = stdinBuf
@@ -86,7 +91,12 @@ func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 			return fmt.Errorf("cannot open input: %w", err)
 		}
 		defer f.Close()
-		in = &flushingReader{r: f}
+		var r io.Reader = f
+		if cfg.decrypt && timed(f) {
+			dl = &deadlineReader{r: f}
+			r = dl
+		}
+		in = &flushingReader{r: r}
 		src.r = in
 	}
 	br := bufio.NewReaderSize(src, bufSize)
@@ -129,7 +139,8 @@ func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 		if of == nil {
 			keysTo = out // in order with the plaintext
 		}
-		derr := cfg.decryptAll(br, out, keysTo, pw)
+		dc := &decoder{config: cfg, br: br, dst: out, keysTo: keysTo, pw: pw, dl: dl}
+		derr := dc.decryptAll()
 		// What the decoder released before a failure is written too, as it was when every
 		// record was written at once; a failed -out file is thrown away all the same.
 		ferr := out.Flush()
@@ -166,6 +177,17 @@ func encryptErr(err error) error {
 		return fmt.Errorf("-nopad: %w", err)
 	}
 	return err
+}
+
+// timed reports whether reads from r get deadlines: all but those of a regular file or a
+// terminal, where nobody on a network can stall the reader.
+func timed(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return true
+	}
+	fi, err := f.Stat()
+	return err != nil || !fi.Mode().IsRegular() && !term.IsTerminal(int(f.Fd()))
 }
 
 func isTerminal(w io.Writer) bool {

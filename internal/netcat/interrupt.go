@@ -97,7 +97,7 @@ func (l *live) socketFile(path string) {
 func (l *live) interrupt(sig syscall.Signal) int {
 	l.mu.Lock()
 	for p := range l.procs {
-		_ = p.Signal(syscall.SIGTERM)
+		_ = syscall.Kill(-p.Pid, syscall.SIGTERM) // the --each command's process group
 	}
 	for conn := range l.conns {
 		reset(conn)

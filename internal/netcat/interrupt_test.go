@@ -37,7 +37,8 @@ func TestInterrupt(t *testing.T) {
 	var stderr bytes.Buffer
 	lv := newLive("ncl", &stderr)
 	lv.add(conn)
-	cmd := exec.Command("sleep", "60") // an --each command
+	cmd := exec.Command("sleep", "60") // an --each command, in its own process group
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

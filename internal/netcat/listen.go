@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"strconv"
 
 	"github.com/nckit/nckit/internal/cmdline"
 	"github.com/nckit/nckit/internal/relay"
@@ -13,23 +15,26 @@ import (
 )
 
 const listenUsage = `usage: ncl [-46dkNnuv] [-q secs] [-s addr] [-w secs] [addr] port
-       ncl [options] -p port
-       ncl -U [options] path
-       ncl -k [--each cmd] [--max n] [--deadline secs] [options] [addr] port
+       ncl -k --each cmd [--max n] [--deadline secs] [-w secs] [addr] port
+       ncl -U [--socket-mode mode] [options] path
 
-Listen for one connection (or more with -k) and copy it to stdout while copying
-stdin to it, like nc -l.
+Listen for a connection (or more with -k) and copy it to stdout while copying stdin
+to it, like nc -l.
 
-  -l            accepted for nc: ncl always listens
-  -p port       the port to listen on          -s addr   the address to listen on
-  -4, -6        IPv4 only, IPv6 only           -n        numeric addresses only
-  -u            UDP                            -U        unix-domain socket at path
-  -k            keep listening after a connection ends (one at a time)
-  -N            shut down the sending side after EOF on stdin
-  -d            do not read stdin              -v        status lines on stderr
-  -q secs       quit secs after EOF on stdin   -w secs   idle timeout
-  --each cmd    run sh -c cmd per connection, the peer's data on its stdin
-  -h, -V        this help, the version
+  -l             accepted for nc: ncl always listens
+  -p port        the port to listen on          -s addr   the address to listen on
+  -4, -6         IPv4 only, IPv6 only           -n        numeric addresses only
+  -u             UDP                            -U        unix-domain socket at path
+  -k             keep listening after a connection ends
+  -N             shut down the sending side after EOF on stdin
+  -d             do not read stdin              -v        status lines on stderr
+  -q secs        quit secs after EOF on stdin   -w secs   idle timeout
+  --each cmd     run sh -c cmd per connection: the peer's data on its stdin,
+                 its fd 3 back to the peer; concurrent with -k
+  --max n        --each commands at once (default 64)
+  --deadline s   total time of one --each connection (default none)
+  --socket-mode mode  -U socket permissions (default 600)
+  -h, -V         this help, the version
 
 See ncl(1).
 `
@@ -40,6 +45,9 @@ func ListenFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "l"},
 		&cli.BoolFlag{Name: "k"},
 		&cli.StringFlag{Name: "each"},
+		&cli.StringFlag{Name: "max"},
+		&cli.StringFlag{Name: "deadline"},
+		&cli.StringFlag{Name: "socket-mode"},
 	)
 }
 
@@ -57,12 +65,41 @@ func Listen(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // parseListen validates the whole ncl command line before any I/O.
 func parseListen(c *cli.Context) (*config, error) {
-	cfg := &config{keep: c.Bool("k"), each: c.String("each")}
+	cfg := &config{keep: c.Bool("k"), each: c.String("each"), max: defaultEachN, mode: 0o600}
 	if err := parseCommon(c, cfg); err != nil {
 		return nil, err
 	}
 	if c.IsSet("each") && cfg.each == "" {
 		return nil, cmdline.Usagef("--each needs a command")
+	}
+	for _, f := range []string{"max", "deadline"} {
+		if c.IsSet(f) && cfg.each == "" {
+			return nil, cmdline.Usagef("cannot use --%s without --each", f)
+		}
+	}
+	if c.IsSet("max") {
+		n, err := strconv.Atoi(c.String("max"))
+		if err != nil || n < 1 || n > 1<<16 {
+			return nil, cmdline.Usagef("invalid --max value %q: not a number from 1 to 65536", c.String("max"))
+		}
+		cfg.max = n
+	}
+	if c.IsSet("deadline") {
+		d, err := parseSeconds("--deadline", c.String("deadline"), false)
+		if err != nil {
+			return nil, err
+		}
+		cfg.deadline = d
+	}
+	if c.IsSet("socket-mode") {
+		if !c.Bool("U") {
+			return nil, cmdline.Usagef("cannot use --socket-mode without -U")
+		}
+		m, err := strconv.ParseUint(c.String("socket-mode"), 8, 32)
+		if err != nil || m > 0o777 || m&0o600 != 0o600 {
+			return nil, cmdline.Usagef("invalid --socket-mode value %q: octal, at most 777, at least 600", c.String("socket-mode"))
+		}
+		cfg.mode = os.FileMode(m)
 	}
 	if cfg.each != "" {
 		// --each never reads ncl's stdin nor sends anything: these would be ignored
@@ -136,10 +173,13 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) err
 	if cfg.verbose {
 		printf(stderr, "listening on %s", ln.Addr())
 	}
+	if cfg.each != "" {
+		return serveEach(cfg, ln, stdout, stderr, lv)
+	}
 
 	// One stdin reader for the whole run: with -k the connections share it, as in nc.
 	var in *relay.Input
-	if !cfg.noStdin && cfg.each == "" {
+	if !cfg.noStdin {
 		in = relay.NewInput(stdin)
 	}
 	opts := relay.Options{
@@ -164,23 +204,19 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) err
 		untrack := lv.add(conn)
 		peer := peerName(conn, cfg)
 		if cfg.verbose {
-			printf(stderr, "connection from %s", peer)
+			reportConn(stderr, conn, cfg)
 		}
-		if cfg.each != "" {
-			err = runEach(cfg, conn, peer, stdout, stderr, lv)
-		} else {
-			err = relay.Relay(conn, in, stdout, opts)
-			switch {
-			case errors.Is(err, relay.ErrUndelivered):
-				reset(conn)
-			case errors.Is(err, relay.ErrIdle):
-				err = nil // -w: nc ends quietly, nothing was lost
-				conn.Close()
-			default:
-				conn.Close()
-			}
-			err = describe(err, peer)
+		err = relay.Relay(conn, in, stdout, opts)
+		switch {
+		case errors.Is(err, relay.ErrUndelivered):
+			reset(conn)
+		case errors.Is(err, relay.ErrIdle):
+			err = nil // -w: nc ends quietly, nothing was lost
+			conn.Close()
+		default:
+			conn.Close()
 		}
+		err = describe(err, peer)
 		untrack()
 		if !cfg.keep || errors.Is(err, relay.ErrUndelivered) {
 			// one connection only; or stdout is gone, so nothing more can be delivered
@@ -201,12 +237,20 @@ func openListener(cfg *config) (net.Listener, error) {
 			return nil, err
 		}
 	}
+	if cfg.network == "unix" {
+		return listenUnix(cfg)
+	}
 	lc := net.ListenConfig{KeepAliveConfig: keepAlive}
 	ln, err := lc.Listen(context.Background(), cfg.network, cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %s", cfg.addr, cause(err))
 	}
 	return ln, nil
+}
+
+// reportConn prints -v's line for an accepted connection.
+func reportConn(stderr io.Writer, conn net.Conn, cfg *config) {
+	printf(stderr, "connection from %s", peerName(conn, cfg))
 }
 
 // peerName is the peer's address for messages: addr:port, or the socket path for unix.

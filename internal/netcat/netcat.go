@@ -39,6 +39,9 @@ type config struct {
 	srcAddr   string        // ncc -s/-p: local address to bind, "" for any
 	keep      bool          // ncl -k
 	each      string        // ncl --each CMD
+	max       int           // ncl --max: --each commands at once
+	deadline  time.Duration // ncl --deadline: total time of one --each connection; 0: none
+	mode      os.FileMode   // ncl -U: the socket file's permissions (--socket-mode)
 	halfClose bool          // -N (or implied by -q)
 	noStdin   bool          // -d
 	quit      time.Duration // -q; < 0: never

@@ -2,10 +2,31 @@ package netcat
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 )
+
+// umaskMu serialises the umask changes of listenUnix within the process.
+var umaskMu sync.Mutex
+
+// listenUnix creates the unix socket with exactly cfg.mode (0600 unless --socket-mode
+// widens it), whatever the umask: the permissions are right from the moment the file
+// exists, with no window where a group or other user may connect.
+func listenUnix(cfg *config) (net.Listener, error) {
+	umaskMu.Lock()
+	old := syscall.Umask(int(0o777 &^ cfg.mode))
+	ln, err := net.Listen(cfg.network, cfg.addr)
+	syscall.Umask(old)
+	umaskMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %s", cfg.addr, cause(err))
+	}
+	return ln, nil
+}
 
 // checkSocketPath refuses to replace a live unix socket or any other file. A socket file
 // that nobody listens on any more (its listener died) is removed, so ncl can listen.

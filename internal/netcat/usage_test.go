@@ -41,6 +41,13 @@ func TestUsage(t *testing.T) {
 		{Listen, []string{"ncl", "--each", "cat", "-d", "5"}, "ncl: cannot use --each with -d\n"},
 		{Listen, []string{"ncl", "--each", "cat", "-u", "5"}, "ncl: cannot use --each with -u\n"},
 		{Listen, []string{"ncl", "-p"}, "ncl: flag -p needs a value\n"},
+		{Listen, []string{"ncl", "--max", "4", "5"}, "ncl: cannot use --max without --each\n"},
+		{Listen, []string{"ncl", "--deadline", "4", "5"}, "ncl: cannot use --deadline without --each\n"},
+		{Listen, []string{"ncl", "--each", "cat", "--max", "0", "5"}, "ncl: invalid --max value \"0\": not a number from 1 to 65536\n"},
+		{Listen, []string{"ncl", "--each", "cat", "--deadline", "0", "5"}, "ncl: invalid --deadline value \"0\": must be positive\n"},
+		{Listen, []string{"ncl", "--socket-mode", "600", "5"}, "ncl: cannot use --socket-mode without -U\n"},
+		{Listen, []string{"ncl", "-U", "--socket-mode", "644x", "p"}, "ncl: invalid --socket-mode value \"644x\": octal, at most 777, at least 600\n"},
+		{Listen, []string{"ncl", "-U", "--socket-mode", "400", "p"}, "ncl: invalid --socket-mode value \"400\": octal, at most 777, at least 600\n"},
 		{Listen, []string{"ncl", "-w", "x", "5"}, "ncl: invalid -w value \"x\": not a number of seconds\n"},
 		{Listen, []string{"ncl", "-U", "a", "b"}, "ncl: extra operand \"b\"\n"},
 		{Listen, []string{"ncl", "-U", "-s", "x", "a"}, "ncl: cannot use -U with -s\n"},
@@ -100,4 +107,3 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
-

@@ -365,6 +365,9 @@ func decryptBody(w io.Writer, src io.Reader, o *Options, crypt transform, k Keys
 	if wroteAtPause {
 		shown = " (the message went on after a pause: what came before it was already written)"
 	}
+	if o.NoPad && total == 0 {
+		return nil // an empty message, as openssl writes for empty input
+	}
 	if have != bs {
 		return fmt.Errorf("%w: wrong final block length (%d bytes of ciphertext, not a positive multiple of %d): truncated or corrupted input%s", ErrBadDecrypt, total, bs, shown)
 	}

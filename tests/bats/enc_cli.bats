@@ -104,18 +104,18 @@ same_as_openssl() {
 	printf 'not encrypted at all' >"$D/junk"
 	run -1 --separate-stderr ncdec -aes-256-cbc -pbkdf2 -pass pass:pw -in "$D/junk"
 	[ "$stderr" = 'ncdec: bad magic number: input does not start with "Salted__"' ]
-	run -1 --separate-stderr ncdec -pass pass:pw -in "$D/junk"
+	run -1 --separate-stderr ncdec -detect -pass pass:pw -in "$D/junk"
 	[ "${stderr%%$'\n'*}" = "ncdec: unrecognized input: neither nckit's format nor openssl enc's" ]
 	run -1 --separate-stderr ncdec -aes-256-cbc -pbkdf2 -pass pass:pw </dev/null
 	[ "$stderr" = "ncdec: no input: expected encrypted data" ]
 	head -c 20 "$D/ct" >"$D/short"
-	run -1 --separate-stderr ncdec -pass pass:pw -in "$D/short"
+	run -1 --separate-stderr ncdec -detect -pass pass:pw -in "$D/short"
 	[[ $stderr == "ncdec: bad decrypt: wrong final block length"* ]]
 	head -c 12 "$D/ct" >"$D/short"
-	run -1 --separate-stderr ncdec -pass pass:pw -in "$D/short"
+	run -1 --separate-stderr ncdec -detect -pass pass:pw -in "$D/short"
 	[ "$stderr" = "ncdec: input truncated: 12 bytes, too short for a salt header" ]
 	printf 'U2FsdGVkX1+!!!\n' >"$D/bad64"
-	run -1 --separate-stderr ncdec -pass pass:pw -in "$D/bad64"
+	run -1 --separate-stderr ncdec -detect -pass pass:pw -in "$D/bad64"
 	[ "$stderr" = "ncdec: invalid base64: unexpected byte 0x21" ]
 	run -1 --separate-stderr ncdec -pass pass:pw -in "$D/nonexistent"
 	[[ $stderr == "ncdec: cannot open input: open $D/nonexistent: no such file or directory" ]]
@@ -146,7 +146,7 @@ same_as_openssl() {
 	[ "$(cat "$D/out")" = "hello world" ]
 	# a small failing message prints nothing on stdout either
 	head -c -1 "$D/ct" >"$D/cut"
-	run -1 --separate-stderr ncdec -pass pass:pw -in "$D/cut"
+	run -1 --separate-stderr ncdec -detect -pass pass:pw -in "$D/cut"
 	assert_output ""
 }
 
@@ -163,7 +163,7 @@ same_as_openssl() {
 		printf '\n'
 		echo seven | ncenc -pass pass:pw
 	} >"$D/stream"
-	run -0 ncdec -pass pass:pw -in "$D/stream"
+	run -0 ncdec -detect -pass pass:pw -in "$D/stream"
 	assert_output "one
 two
 three
@@ -176,13 +176,13 @@ seven"
 		echo nine | openssl enc -aes-256-cbc -pbkdf2 -pass pass:pw
 		echo ten | openssl enc -aes-256-cbc -pbkdf2 -pass pass:pw
 	} >"$D/stream"
-	run -0 ncdec -pass pass:pw -in "$D/stream"
+	run -0 ncdec -detect -pass pass:pw -in "$D/stream"
 	assert_output $'eight\nnine\nten'
 }
 
 @test "cli: each message comes out as soon as it is complete, before the input ends" {
 	mkfifo "$D/fifo"
-	spawn ncdec -pass pass:pw -in "$D/fifo" -out /dev/stdout >"$D/got"
+	spawn ncdec -detect -pass pass:pw -in "$D/fifo" -out /dev/stdout >"$D/got"
 	exec 4>"$D/fifo"
 	local msg
 	# one-line messages with and without '=' padding, a full 64-column line, several lines
@@ -207,12 +207,12 @@ seven"
 	ncenc -pass pass:pw -in "$D/pt" >"$D/ct"
 	run -0 ncdec -pass pass:pw -in "$D/ct"
 	assert_output "hello world"
-	run -0 ncenc -a -argon2-time 1 -argon2-memory 8 -pass pass:pw -in "$D/pt"
+	run -0 ncenc -a -argon2-time 2 -argon2-memory 19 -pass pass:pw -in "$D/pt"
 	[[ $output == nckitENC* ]]
 	echo "$output" >"$D/arm"
 	run -0 ncdec -pass pass:pw -in "$D/arm"
 	assert_output "hello world"
-	run -1 --separate-stderr ncdec -pass pass:wrong -in "$D/ct"
+	run -3 --separate-stderr ncdec -pass pass:wrong -in "$D/ct"
 	[[ $stderr == "ncdec: wrong password"* ]]
 	assert_output ""
 	command -v python3 >/dev/null || skip "python3 is needed to drive a pseudo-terminal"
