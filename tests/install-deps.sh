@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peers the tests need when they are missing: bats and its libraries, real
-# openssl, OpenBSD nc, the shell linter and mandoc. Uses apt-get as root; otherwise says what to install.
+# openssl, OpenBSD nc, the shell linter and mandoc. Uses apt-get as root; otherwise says what
+# to install.
 set -euo pipefail
 
 missing=()
