@@ -14,7 +14,9 @@ import (
 	"testing"
 )
 
-var pages = map[string]string{"ncl": "ncl.1", "ncc": "ncc.1", "ncenc": "ncenc.1", "ncdec": "ncdec.1"}
+var pages = map[string]string{
+	"ncl": "ncl.1", "ncc": "ncc.1", "ncenc": "ncenc.1", "ncdec": "ncdec.1",
+}
 
 // pageOptions returns the flags that the .It lines of a page's OPTIONS section name: every
 // argument of an Fl macro on such a line, without its dashes (".Fl -each" is --each).
