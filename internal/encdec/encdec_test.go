@@ -17,7 +17,7 @@ import (
 	"github.com/nckit/nckit/internal/native"
 )
 
-// run calls Main in-process.
+// run calls Ncenc or Ncdec in-process.
 func run(t *testing.T, decrypt bool, stdin []byte, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -25,7 +25,11 @@ func run(t *testing.T, decrypt bool, stdin []byte, args ...string) (stdout, stde
 	if decrypt {
 		prog = "ncdec"
 	}
-	code = Main(append([]string{prog}, args...), bytes.NewReader(stdin), &out, &errb, decrypt)
+	cmd := Ncenc
+	if decrypt {
+		cmd = Ncdec
+	}
+	code = cmd(append([]string{prog}, args...), bytes.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), code
 }
 
@@ -78,14 +82,7 @@ func TestExitCodes(t *testing.T) {
 		code    int
 		stderr  string
 	}{
-		{"unknown flag", false, "", []string{"-frobnicate"}, 2, "ncenc: unknown flag -frobnicate\n"},
-		{"unsupported cipher", false, "", []string{"-aes-256-ofb", "-pass", "x"}, 1, "ncenc: unsupported cipher -aes-256-ofb\n"},
-		{"dash value is no cipher", false, "x", []string{"-aes-256-cbc", "-pass", "-aes-like-password", "-P"}, 0, ""},
-		{"iter 0", false, "", []string{"-aes-256-cbc", "-iter", "0", "-pass", "x"}, 1, "ncenc: -iter 0: the iteration count must be a positive number\n"},
-		{"bad hex", true, "", []string{"-aes-256-cbc", "-S", "xx", "-pass", "x"}, 1, "ncdec: -S: invalid hex value: encoding/hex: invalid byte: U+0078 'x'\n"},
-		{"nosalt needs cipher", true, "", []string{"-nosalt", "-pass", "x"}, 2, "ncdec: -nosalt needs an openssl cipher option such as -aes-256-cbc\n"},
-		{"operand", true, "", []string{"file"}, 2, "ncdec: unexpected operand \"file\": input comes from stdin or -in FILE\n"},
-		{"argon2 ceiling", false, "", []string{"-argon2-time", "99", "-pass", "x"}, 1, "ncenc: -argon2-time 99: at most 16\n"},
+		{"dash value is no cipher", false, "x", []string{"-aes-256-cbc", "-pass", "pass:-aes-like-password", "-P"}, 0, ""},
 		{"empty", true, "", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
 		{"white space only", true, " \r\n\n", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
 		{"trailing junk", true, good + "junk\n", []string{"-pass", "pw"}, 1, "ncdec: message 2: unrecognized input after the previous message\n"},
@@ -214,84 +211,6 @@ func TestLabel(t *testing.T) {
 				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
 			}
 		})
-	}
-}
-
-func TestLabelUsage(t *testing.T) {
-	tests := []struct {
-		name    string
-		decrypt bool
-		args    []string
-		stderr  string
-	}{
-		{"ncenc with a cipher", false, []string{"-aes-256-cbc", "-pbkdf2", "-label", "x"},
-			"ncenc: cannot use -label and -aes-256-cbc together: openssl's format has no label\n"},
-		{"ncdec with a cipher", true, []string{"-label", "x", "-chacha20", "-pbkdf2"},
-			"ncdec: cannot use -label and -chacha20 together: openssl's format has no label\n"},
-		{"empty label with a cipher", false, []string{"-aes-256-cbc", "-label", ""},
-			"ncenc: cannot use -label and -aes-256-cbc together: openssl's format has no label\n"},
-		{"missing value", true, []string{"-label"}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			out, stderr, code := run(t, tt.decrypt, []byte("x"), append([]string{"-pass", "pw"}, tt.args...)...)
-			if code != 2 || out != "" {
-				t.Errorf("exit %d, output %q; want 2 and none (%s)", code, out, stderr)
-			}
-			if first, _, _ := strings.Cut(stderr, "\n"); tt.stderr != "" && first+"\n" != tt.stderr {
-				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
-			}
-		})
-	}
-}
-
-// A bad option value exits 1, as openssl enc does, with the option named in its own unit; a
-// malformed command line exits 2.
-func TestBadValues(t *testing.T) {
-	tests := []struct {
-		name    string
-		decrypt bool
-		args    []string
-		code    int
-		stderr  string
-	}{
-		{"iter not a number", false, []string{"-aes-256-cbc", "-iter", "abc"}, 1, "ncenc: -iter abc: the iteration count must be a positive number\n"},
-		{"iter negative", true, []string{"-iter", "-5"}, 1, "ncdec: -iter -5: the iteration count must be a positive number\n"},
-		{"iter too large", true, []string{"-iter", "99999999999999999999"}, 1, "ncdec: -iter 99999999999999999999: the iteration count must be a positive number\n"},
-		{"argon2 memory 0", false, []string{"-argon2-memory", "0"}, 1, "ncenc: -argon2-memory 0: at least 1 MiB\n"},
-		{"argon2 memory above the ceiling", false, []string{"-argon2-memory", "1025"}, 1, "ncenc: -argon2-memory 1025: at most 1024 MiB\n"},
-		{"argon2 memory overflow", false, []string{"-argon2-memory", "99999999999999999999999"}, 1, "ncenc: -argon2-memory 99999999999999999999999: at most 1024 MiB\n"},
-		{"argon2 memory not a number", false, []string{"-argon2-memory", "64M"}, 1, "ncenc: -argon2-memory 64M: not a whole number\n"},
-		{"argon2 time 0", false, []string{"-argon2-time", "0"}, 1, "ncenc: -argon2-time 0: at least 1\n"},
-		{"argon2 time 17", false, []string{"-argon2-time", "17"}, 1, "ncenc: -argon2-time 17: at most 16\n"},
-		{"argon2 time negative", false, []string{"-argon2-time", "-1"}, 1, "ncenc: -argon2-time -1: not a whole number\n"},
-		{"argon2 threads 0", false, []string{"-argon2-threads", "0"}, 1, "ncenc: -argon2-threads 0: at least 1\n"},
-		{"argon2 threads 17", false, []string{"-argon2-threads", "17"}, 1, "ncenc: -argon2-threads 17: at most 16\n"},
-		{"argon2 cost", false, []string{"-argon2-time", "3", "-argon2-memory", "1024"}, 1,
-			"ncenc: -argon2-time 3 with -argon2-memory 1024: 3072 MiB of passes, at most 2048 MiB (lower one of them)\n"},
-		{"label too long", false, []string{"-label", strings.Repeat("x", 256)}, 1, "ncenc: -label is 256 bytes long, at most 255\n"},
-		// malformed command lines stay usage errors
-		{"iter missing value", true, []string{"-iter"}, 2, "ncdec: flag -iter needs a value\n"},
-		{"argon2 when decrypting", true, []string{"-argon2-time", "1"}, 2, "ncdec: the -argon2 options apply to encryption in nckit's format only\n"},
-		{"argon2 with a cipher", false, []string{"-aes-256-cbc", "-argon2-memory", "0"}, 2, "ncenc: the -argon2 options apply to encryption in nckit's format only\n"},
-		{"native with a cipher", true, []string{"-native", "-aes-256-cbc"}, 2, "ncdec: cannot use -native and -aes-256-cbc together\n"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			out, stderr, code := run(t, tt.decrypt, []byte("x"), append([]string{"-pass", "pw"}, tt.args...)...)
-			if code != tt.code || out != "" {
-				t.Errorf("exit %d, output %q; want %d and none (%s)", code, out, tt.code, stderr)
-			}
-			if first, _, _ := strings.Cut(stderr, "\n"); first+"\n" != tt.stderr {
-				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
-			}
-		})
-	}
-	// the bounds themselves are accepted
-	for _, args := range [][]string{{"-argon2-time", "1", "-argon2-memory", "1", "-argon2-threads", "16"}, {"-argon2-time", "2", "-argon2-memory", "8", "-native"}} {
-		if _, stderr, code := run(t, false, []byte("x"), append([]string{"-pass", "pw"}, args...)...); code != 0 {
-			t.Errorf("%q: exit %d (%s)", args, code, stderr)
-		}
 	}
 }
 
@@ -518,7 +437,7 @@ func TestDecryptFlushesBeforeWaiting(t *testing.T) {
 			pr, pw := io.Pipe()
 			var out, errb writeLog
 			done := make(chan int, 1)
-			go func() { done <- Main([]string{"ncdec", "-pass", "pw"}, pr, &out, &errb, true) }()
+			go func() { done <- Ncdec([]string{"ncdec", "-pass", "pw"}, pr, &out, &errb) }()
 			want := ""
 			for i, line := range []string{"one\n", "two\n"} {
 				if _, err := io.WriteString(pw, parts[i]); err != nil {
@@ -541,7 +460,7 @@ func TestWritesPerRead(t *testing.T) {
 	plain := make([]byte, 1<<20)
 	rand.Read(plain)
 	var ct writeLog
-	if code := Main(append([]string{"ncenc", "-pass", "pass:pw"}, fast...), bytes.NewReader(plain), &ct, io.Discard, false); code != 0 {
+	if code := Ncenc(append([]string{"ncenc", "-pass", "pass:pw"}, fast...), bytes.NewReader(plain), &ct, io.Discard); code != 0 {
 		t.Fatalf("ncenc: exit %d", code)
 	}
 	// header, one write per read of native.WriteBatch bytes, END
@@ -549,7 +468,7 @@ func TestWritesPerRead(t *testing.T) {
 		t.Errorf("ncenc: %d writes for %d records, want %d", ct.writes, len(plain)/native.RecordSize+2, want)
 	}
 	var pt writeLog
-	if code := Main([]string{"ncdec", "-pass", "pass:pw"}, bytes.NewReader(ct.b.Bytes()), &pt, io.Discard, true); code != 0 {
+	if code := Ncdec([]string{"ncdec", "-pass", "pass:pw"}, bytes.NewReader(ct.b.Bytes()), &pt, io.Discard); code != 0 {
 		t.Fatalf("ncdec: exit %d", code)
 	}
 	// one write per read of bufSize bytes of input, and one at the end
