@@ -11,11 +11,12 @@ _nckit_ncc_flags='-4 -6 -d -h -N -n -p -q -s -U -u -V -v -w -z
 	--help --retry --version'
 _nckit_ciphers='-aes-128-cbc -aes-128-ctr -aes-192-cbc -aes-192-ctr -aes-256-cbc
 	-aes-256-ctr -aes128 -aes192 -aes256 -chacha20'
-_nckit_ncenc_flags="-A -a -argon2-memory -argon2-threads -argon2-time -base64 -bufsize
-	-d -e -h -help -in -iter -iv -K -k -kfile -label -md -native -nopad -nosalt -out -P -p
-	-pass -pbkdf2 -S -salt -V -v -version $_nckit_ciphers"
-_nckit_ncdec_flags="$_nckit_ncenc_flags -argon2-max-memory -argon2-max-time -detect
-	-header-timeout -message-timeout"
+# ncenc -d is ncdec, and ncdec -e is ncenc: one set of options
+_nckit_ncenc_flags="-A -a -argon2-max-memory -argon2-max-time -argon2-memory -argon2-threads
+	-argon2-time -base64 -bufsize -d -detect -e -h -header-timeout -help -in -iter -iv -K -k
+	-kfile -label -md -message-timeout -native -nopad -nosalt -out -P -p -pass -pbkdf2 -S
+	-salt -V -v -version $_nckit_ciphers"
+_nckit_ncdec_flags=$_nckit_ncenc_flags
 _nckit_digests='md5 sha1 sha224 sha256 sha384 sha512'
 
 # _nckit_reply WORDS: COMPREPLY = the words that start with $cur.

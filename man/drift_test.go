@@ -1,8 +1,3 @@
-//go:build drift
-
-// The drift tag goes once netcat.ListenFlags/ConnectFlags and encdec.EncFlags/DecFlags are
-// merged (plan.md, command shape); until then `go test -tags drift ./man` runs this file.
-
 package man_test
 
 import (
@@ -17,6 +12,18 @@ import (
 
 // cmdlineFlags are the flags cmdline.Run adds to every command.
 var cmdlineFlags = []string{"help", "h", "version", "V"}
+
+// pending are options that plan.md and the issues specify, that the pages and the completion
+// already document, and that a command does not accept yet. The test logs them; it fails once
+// one is accepted, so that the entry goes and the check becomes exact again.
+var pending = map[string][]string{
+	"ncl":   {"max", "deadline", "socket-mode"},
+	"ncenc": encPending,
+	"ncdec": encPending,
+}
+
+var encPending = []string{"bufsize", "detect", "argon2-max-memory", "argon2-max-time",
+	"header-timeout", "message-timeout"}
 
 var commands = []struct {
 	name  string
@@ -42,15 +49,7 @@ func accepted(flags []cli.Flag) []string {
 func TestPagesNameEveryFlag(t *testing.T) {
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
-			want := accepted(c.flags())
-			got := pageOptions(t, c.page)
-			if missing := minus(want, got); len(missing) > 0 {
-				t.Errorf("%s accepts %s, which %s does not describe in OPTIONS",
-					c.name, dashed(missing), c.page)
-			}
-			if extra := minus(got, want); len(extra) > 0 {
-				t.Errorf("%s describes %s, which %s does not accept", c.page, dashed(extra), c.name)
-			}
+			compare(t, c.name, c.page+"'s OPTIONS", pageOptions(t, c.page), accepted(c.flags()))
 		})
 	}
 }
@@ -58,14 +57,32 @@ func TestPagesNameEveryFlag(t *testing.T) {
 func TestCompletionNamesEveryFlag(t *testing.T) {
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {
-			got := completionFlags(t, c.name)
-			want := accepted(c.flags())
-			if missing := minus(want, got); len(missing) > 0 {
-				t.Errorf("the completion of %s lacks %s", c.name, dashed(missing))
-			}
-			if extra := minus(got, want); len(extra) > 0 {
-				t.Errorf("the completion of %s offers %s, which it does not accept", c.name, dashed(extra))
-			}
+			compare(t, c.name, "its completion", completionFlags(t, c.name), accepted(c.flags()))
 		})
+	}
+}
+
+// compare checks that doc (what where documents) names exactly what cmd accepts, the
+// pending options aside.
+func compare(t *testing.T, cmd, where string, doc, want []string) {
+	t.Helper()
+	if d := minus(want, doc); len(d) > 0 {
+		t.Errorf("%s accepts %s, which %s does not name", cmd, dashed(d), where)
+	}
+	var extra []string
+	for _, n := range minus(doc, want) {
+		if !slices.Contains(pending[cmd], n) {
+			extra = append(extra, n)
+		}
+	}
+	if len(extra) > 0 {
+		t.Errorf("%s names %s, which %s does not accept", where, dashed(extra), cmd)
+	}
+	for _, n := range pending[cmd] {
+		if slices.Contains(want, n) {
+			t.Errorf("%s accepts -%s now: remove it from pending", cmd, n)
+		} else {
+			t.Logf("%s: -%s is documented but not accepted yet", cmd, n)
+		}
 	}
 }

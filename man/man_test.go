@@ -32,6 +32,10 @@ func pageOptions(t *testing.T, path string) []string {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
+		// an input line ending in a backslash goes on in the next one
+		for strings.HasSuffix(line, "\\") && sc.Scan() {
+			line = strings.TrimSuffix(line, "\\") + sc.Text()
+		}
 		if strings.HasPrefix(line, ".Sh ") {
 			in = line == ".Sh OPTIONS"
 			continue

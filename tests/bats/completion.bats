@@ -111,12 +111,14 @@ EOF
 	assert_line stdin
 }
 
-@test "completion: ncdec has its receiver options, ncenc does not" {
+@test "completion: ncdec's receiver options" {
 	run -0 complete_words ncdec -det
 	assert_output -- -detect
 	run -0 complete_words ncdec -argon2-max
-	assert_line -- -argon2-max-memory
-	assert_line -- -argon2-max-time
-	run -0 complete_words ncenc -det
-	assert_output ''
+	assert_output - <<'EOF'
+-argon2-max-memory
+-argon2-max-time
+EOF
+	run -0 complete_words ncdec -header
+	assert_output -- -header-timeout
 }
