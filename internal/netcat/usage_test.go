@@ -100,4 +100,3 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
-
