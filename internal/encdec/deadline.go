@@ -3,18 +3,23 @@ package encdec
 import (
 	"errors"
 	"io"
+	"os"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // errTimeout: a message, or its header or a record, took longer than its deadline.
 var errTimeout = errors.New("timed out")
 
-// deadlineReader bounds the time a read from a pipe or socket may wait. While a deadline is
-// set each read runs in a goroutine of its own, so that a peer who stops sending cannot hold
-// the reader; once a deadline has passed every read fails (the abandoned read still owns its
-// buffer). Without a deadline reads go straight through.
+// deadlineReader bounds the time a read from a pipe or socket may wait, so that a peer who
+// stops sending cannot hold the reader. While a deadline is set, a file's reads wait in
+// poll(2) first; another reader's run in a goroutine of their own (an abandoned one still
+// owns its buffer). Once a deadline has passed every read fails. Without a deadline reads go
+// straight through.
 type deadlineReader struct {
 	r    io.Reader
+	fd   int       // the file's descriptor, -1 for another reader
 	at   time.Time // zero: no deadline
 	err  error     // what every read returns once a deadline has passed
 	why  string    // what the current deadline is for, for the error
@@ -44,6 +49,9 @@ func (d *deadlineReader) Read(p []byte) (int, error) {
 	if wait <= 0 {
 		return 0, d.expire()
 	}
+	if d.fd >= 0 {
+		return d.pollRead(p, wait)
+	}
 	if cap(d.buf) < len(p) {
 		d.buf = make([]byte, len(p))
 	}
@@ -64,6 +72,41 @@ func (d *deadlineReader) Read(p []byte) (int, error) {
 		d.buf = nil // the abandoned read still writes into it
 		return 0, d.expire()
 	}
+}
+
+// pollRead reads once the descriptor is readable (data, end of file or an error), at most
+// wait from now.
+func (d *deadlineReader) pollRead(p []byte, wait time.Duration) (int, error) {
+	fds := []unix.PollFd{{Fd: int32(d.fd), Events: unix.POLLIN}}
+	for {
+		ms := int((wait + time.Millisecond - 1) / time.Millisecond)
+		n, err := unix.Poll(fds, ms)
+		if err == unix.EINTR {
+			wait = time.Until(d.at)
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			return 0, d.expire()
+		}
+		return d.r.Read(p)
+	}
+}
+
+func newDeadlineReader(r io.Reader) *deadlineReader {
+	d := &deadlineReader{r: r, fd: -1}
+	f, ok := r.(*os.File)
+	if !ok {
+		return d
+	}
+	// Not f.Fd(), which would make a non-blocking descriptor blocking: it may be shared
+	// with the process that started this one (ncl --each).
+	if rc, err := f.SyscallConn(); err == nil {
+		_ = rc.Control(func(fd uintptr) { d.fd = int(fd) })
+	}
+	return d
 }
 
 func (d *deadlineReader) expire() error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -237,5 +238,24 @@ func TestPasswordMessages(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 1, none, %q", code, out, stderr, tt.stderr)
 			}
 		})
+	}
+}
+
+// The same through a real pipe, whose reads wait in poll(2).
+func TestDeadlineOnPipe(t *testing.T) {
+	nat, _, _ := run(t, false, []byte("one\n"), append([]string{"-pass", "pw"}, fast...)...)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	w.Write([]byte(nat[:61+5]))
+	var out, errb bytes.Buffer
+	start := time.Now()
+	code := Ncdec([]string{"ncdec", "-pass", "pw", "-header-timeout", "0.2"}, r, &out, &errb)
+	want := "ncdec: reading input: timed out: a record did not arrive within 200ms (-header-timeout SECS changes it)\n"
+	if took := time.Since(start); code != 1 || errb.String() != want || took > 3*time.Second {
+		t.Errorf("exit %d after %v, stderr %q", code, took, errb.String())
 	}
 }

@@ -78,7 +78,7 @@ func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	// the input is read from the system, stdin or -in: ncdec flushes its plaintext there.
 	var dl *deadlineReader
 	if cfg.decrypt && cfg.in == "" && timed(stdin) {
-		dl = &deadlineReader{r: stdin}
+		dl = newDeadlineReader(stdin)
 		stdin = dl
 	}
 	in := &flushingReader{r: stdin}
@@ -93,7 +93,7 @@ func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 		defer f.Close()
 		var r io.Reader = f
 		if cfg.decrypt && timed(f) {
-			dl = &deadlineReader{r: f}
+			dl = newDeadlineReader(f)
 			r = dl
 		}
 		in = &flushingReader{r: r}

@@ -1,7 +1,11 @@
 package encdec
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/nckit/nckit/internal/native"
 )
@@ -79,4 +83,67 @@ func pinned(p native.Params) string {
 	add("argon2-memory", p.MemoryKiB>>10, "")
 	add("argon2-threads", uint32(p.Threads), "")
 	return s
+}
+
+// argon2Params reads the -argon2 options: the parameters ncenc writes, or those ncdec pins,
+// and the window's ceilings. Their bounds are the format's (native.Params.Check), stated in
+// each option's own unit.
+func (cfg *config) argon2Params(c *cli.Context) error {
+	cfg.params = native.DefaultParams()
+	cfg.win = defaultWindow()
+	var pin native.Params
+	opts := []struct {
+		name, unit string
+		lo, hi     uint64
+		set        func(uint64)
+	}{
+		{"argon2-time", "", 1, native.MaxTime, func(v uint64) { pin.Time = uint32(v) }},
+		{"argon2-memory", " MiB", 1, native.MaxMemoryKiB / 1024, func(v uint64) { pin.MemoryKiB = uint32(v) * 1024 }},
+		{"argon2-threads", "", 1, native.MaxThreads, func(v uint64) { pin.Threads = uint8(v) }},
+		{"argon2-max-memory", " MiB", 1, native.MaxMemoryKiB / 1024, func(v uint64) { cfg.win.maxMemKiB = v << 10 }},
+		{"argon2-max-time", "", 1, native.MaxTime, func(v uint64) { cfg.win.maxTime = v }},
+	}
+	for _, o := range opts {
+		if !c.IsSet(o.name) {
+			continue
+		}
+		s := c.String(o.name)
+		v, err := strconv.ParseUint(s, 10, 64)
+		switch {
+		case err != nil && errors.Is(err, strconv.ErrRange):
+			return fmt.Errorf("-%s %s: at most %d%s", o.name, s, o.hi, o.unit)
+		case err != nil:
+			return fmt.Errorf("-%s %s: not a whole number", o.name, s)
+		case v < o.lo:
+			return fmt.Errorf("-%s %s: at least %d%s", o.name, s, o.lo, o.unit)
+		case v > o.hi:
+			return fmt.Errorf("-%s %s: at most %d%s", o.name, s, o.hi, o.unit)
+		}
+		o.set(v)
+	}
+	if cfg.decrypt {
+		cfg.win.pin = pin
+		return nil
+	}
+	p := &cfg.params
+	if pin.Time != 0 {
+		p.Time = pin.Time
+	}
+	if pin.MemoryKiB != 0 {
+		p.MemoryKiB = pin.MemoryKiB
+	}
+	if pin.Threads != 0 {
+		p.Threads = pin.Threads
+	}
+	if cost := uint64(p.Time) * uint64(p.MemoryKiB); cost > native.MaxCost {
+		return fmt.Errorf("-argon2-time %d with -argon2-memory %d: %d MiB of passes, at most %d MiB (lower one of them)",
+			p.Time, p.MemoryKiB/1024, cost/1024, native.MaxCost/1024)
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
+	// nckit writes no stream that a receiver with the same window would refuse
+	w := cfg.win
+	w.pin = native.Params{}
+	return w.check(*p, "the -argon2 options ask", "the")
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -813,5 +814,30 @@ func TestPrefaultReusesMemory(t *testing.T) {
 	}
 	if want := argon2.IDKey([]byte("pw"), make([]byte, 16), p.Time, p.MemoryKiB, p.Threads, ikmLen); !bytes.Equal(keys[2], want) {
 		t.Fatal("argon2ID differs from argon2.IDKey")
+	}
+}
+
+// Decrypt's options: Accept sees the header's parameters before any derivation, and its
+// refusal matches ErrLimit with its own text; Pace hears of the header and of every record.
+func TestDecryptOptions(t *testing.T) {
+	ct := seal(t, pattern(2*RecordSize+1), 0, false)
+	refusal := errors.New("not these parameters")
+	var seen Params
+	err := Decrypt(bufio.NewReader(bytes.NewReader(ct)), io.Discard, password, Options{
+		Accept: func(p Params) error { seen = p; return refusal },
+	})
+	if !errors.Is(err, ErrLimit) || !errors.Is(err, refusal) || err.Error() != refusal.Error() || seen.Time == 0 {
+		t.Fatalf("Accept refusal: %v (saw %+v)", err, seen)
+	}
+	var events []bool
+	var out bytes.Buffer
+	err = Decrypt(bufio.NewReader(bytes.NewReader(ct)), &out, password, Options{
+		Accept: func(Params) error { return nil },
+		Pace:   func(arriving bool) { events = append(events, arriving) },
+	})
+	// header arrived, then 3 DATA records and END, each begun and complete
+	want := []bool{false, true, false, true, false, true, false, true, false}
+	if err != nil || !bytes.Equal(out.Bytes(), pattern(2*RecordSize+1)) || !slices.Equal(events, want) {
+		t.Errorf("err %v, %d bytes, pace %v, want %v", err, out.Len(), events, want)
 	}
 }

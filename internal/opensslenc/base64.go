@@ -1,3 +1,6 @@
+// This file is longer than the others because openssl's base64 has many shapes (64 columns,
+// one line, CRLF, pauses in a chat, a next message on the same stream): one reader decodes
+// them all, with its fast paths beside the byte loop they must agree with.
 package opensslenc
 
 import (

@@ -6,6 +6,9 @@
 // where that helps: it writes no plaintext of a message up to HoldBack bytes long unless the
 // whole message decrypted (or, in base64, a pause made its first line look complete), it reads base64 in any shape, and it decodes several messages
 // one after another.
+//
+// enc.go is the format's flow (header, keys, encryption, decryption with its hold-back), kept in
+// one file so that it reads as openssl's enc.c does.
 package opensslenc
 
 import (
