@@ -298,7 +298,13 @@ func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	if cfg.headerTimeout, err = seconds(c, "header-timeout", defHeaderTimeout); err != nil {
 		return nil, err
 	}
-	if cfg.messageTimeout, err = seconds(c, "message-timeout", defMessageTimeout); err != nil {
+	// A bulk openssl transfer through a pipe may take hours; only a network peer's message
+	// (ncl --each) is bounded by default.
+	msgDefault := time.Duration(0)
+	if cfg.peer {
+		msgDefault = defMessageTimeout
+	}
+	if cfg.messageTimeout, err = seconds(c, "message-timeout", msgDefault); err != nil {
 		return nil, err
 	}
 

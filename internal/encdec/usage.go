@@ -38,7 +38,8 @@ nckit format (without a cipher option):
                      nckit stream
   -header-timeout SECS   ncdec on a pipe or socket: a header or record must
                      arrive within SECS of its first byte (default 10; 0 none)
-  -message-timeout SECS  the same for an openssl message (default 30)
+  -message-timeout SECS  the same for an openssl message (default 30 under
+                     ncl --each, else none)
 
 openssl enc compatibility (same bytes as openssl enc 3.0):
   -aes-128-cbc -aes-192-cbc -aes-256-cbc  (or -aes128 -aes192 -aes256)
