@@ -127,6 +127,19 @@ func run() int {
 	kdfMiB := flag.Int("kdf-mib", 0, "Argon2id memory of ncenc's default in MiB (0: read it from a native header)")
 	flag.IntVar(&pipeSize, "pipe-size", 0, "experiment: capacity of the pipes between filters (F_SETPIPE_SZ), 0 = default 64 KiB")
 	keys := flag.String("contenders", "", "experiment: only these transfer/latency/message contenders (comma-separated keys)")
+	flag.Func("variant", "experiment: NAME=DIR, another build of nckit whose transfer contenders run beside "+
+		"the main ones as KEY@NAME (repeatable)", func(s string) error {
+		name, dir, ok := strings.Cut(s, "=")
+		if !ok || name == "" || dir == "" {
+			return fmt.Errorf("want NAME=DIR, got %q", s)
+		}
+		v := variant{name: name, bins: findBins(dir)}
+		if !v.bins.ok {
+			return fmt.Errorf("variant %s: missing %s in %s", name, strings.Join(v.bins.missing, ", "), v.bins.dir)
+		}
+		variants = append(variants, v)
+		return nil
+	})
 	flag.Parse()
 	for _, k := range strings.Split(*keys, ",") {
 		if k = strings.TrimSpace(k); k != "" {

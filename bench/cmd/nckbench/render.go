@@ -83,7 +83,7 @@ cannot finish faster than half of it. Best s: the fastest round, the least distu
 			"| time vs nc | CPU s | other load | runs ok |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		tOssl, okOssl := r.medianTransfer(s.size, "ossl")
 		tNc, okNc := r.medianTransfer(s.size, "nc")
-		for _, c := range transferContenders(r.bins) {
+		for _, c := range allTransferContenders(r.bins) {
 			rs := r.transfers[transferKey{s.size, c.key}]
 			if len(rs) == 0 {
 				continue
@@ -132,7 +132,7 @@ func (r *report) rssTable(w io.Writer) {
 	}
 	fmt.Fprintf(w, "### Peak memory (max RSS per process, MiB)\n\n")
 	fmt.Fprintf(w, "| contender | process | %s | %s | growth |\n|---|---|---:|---:|---:|\n", sizeLabel(small), sizeLabel(big))
-	for _, c := range transferContenders(r.bins) {
+	for _, c := range allTransferContenders(r.bins) {
 		a, b := r.rssOf(small, c.key), r.rssOf(big, c.key)
 		if a == nil || b == nil || len(a) != len(b) {
 			continue
@@ -154,7 +154,7 @@ func (r *report) cpuTable(w io.Writer) {
 	}
 	fmt.Fprintf(w, "### CPU per process, %s transfer (first successful run)\n\n", sizeLabel(big))
 	fmt.Fprintf(w, "| contender | wall s | process | user s | sys s | CPU %% of wall |\n|---|---:|---|---:|---:|---:|\n")
-	for _, c := range transferContenders(r.bins) {
+	for _, c := range allTransferContenders(r.bins) {
 		for _, rr := range r.transfers[transferKey{big, c.key}] {
 			if rr.err != nil {
 				continue

@@ -68,6 +68,31 @@ func transferContenders(b bins) []contender {
 	}
 }
 
+// variant is another build of nckit measured beside the main one (-variant NAME=DIR): an
+// experiment knob for prototypes, whose contenders get the key suffix "@NAME".
+type variant struct {
+	name string
+	bins bins
+}
+
+var variants []variant
+
+// allTransferContenders is transferContenders(b) followed by the nckit contenders of every
+// variant.
+func allTransferContenders(b bins) []contender {
+	cs := transferContenders(b)
+	for _, v := range variants {
+		for _, c := range transferContenders(v.bins) {
+			if c.nckit {
+				c.key += "@" + v.name
+				c.label += " [" + v.name + "]"
+				cs = append(cs, c)
+			}
+		}
+	}
+	return cs
+}
+
 func with(argv []string, extra ...string) []string {
 	return append(append([]string(nil), argv...), extra...)
 }
@@ -241,7 +266,7 @@ func benchTransfer(b bins, specs []sizeSpec, tmp string) (map[transferKey][]runR
 	res := map[transferKey][]runResult{}
 	var kdf []time.Duration
 	var cs []contender
-	for _, c := range transferContenders(b) {
+	for _, c := range allTransferContenders(b) {
 		if (!c.nckit || b.ok) && selected(c.key) {
 			cs = append(cs, c)
 		}
