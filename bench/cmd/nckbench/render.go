@@ -90,7 +90,7 @@ cannot finish faster than half of it. Best s: the fastest round, the least distu
 			}
 			ds, fails, last := okDurations(rs)
 			if len(ds) == 0 {
-				fmt.Fprintf(w, "| %s | failed | | | | | | | | 0/%d: %s |\n", c.label, len(rs), mdEscape(last))
+				fmt.Fprintf(w, "| %s | failed | | | | | | | | 0/%d: %s |\n", mdCell(c.label), len(rs), mdEscape(last))
 				continue
 			}
 			t := median(ds)
@@ -117,7 +117,7 @@ cannot finish faster than half of it. Best s: the fastest round, the least distu
 					cpus = append(cpus, rr.cpu())
 				}
 			}
-			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.0f | %s | %s | %s | %.2f | %.2f | %s |\n", c.label,
+			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.0f | %s | %s | %s | %.2f | %.2f | %s |\n", mdCell(c.label),
 				t.Seconds(), slices.Min(ds).Seconds(), float64(s.size)/(1<<20)/t.Seconds(), stream, up, vsNc,
 				median(cpus).Seconds(), median(loads), note)
 		}
@@ -138,7 +138,7 @@ func (r *report) rssTable(w io.Writer) {
 			continue
 		}
 		for i := range b {
-			fmt.Fprintf(w, "| %s | %s (%s) | %s | %s | %+.1f |\n", c.label, b[i].name, b[i].role,
+			fmt.Fprintf(w, "| %s | %s (%s) | %s | %s | %+.1f |\n", mdCell(c.label), b[i].name, b[i].role,
 				mib(a[i].rssKiB), mib(b[i].rssKiB), float64(b[i].rssKiB-a[i].rssKiB)/1024)
 		}
 	}
@@ -160,7 +160,7 @@ func (r *report) cpuTable(w io.Writer) {
 				continue
 			}
 			for _, p := range rr.procs {
-				fmt.Fprintf(w, "| %s | %.2f | %s (%s) | %.2f | %.2f | %.0f |\n", c.label, rr.dur.Seconds(), p.name,
+				fmt.Fprintf(w, "| %s | %.2f | %s (%s) | %.2f | %.2f | %.0f |\n", mdCell(c.label), rr.dur.Seconds(), p.name,
 					p.role, p.user.Seconds(), p.sys.Seconds(), 100*(p.user+p.sys).Seconds()/rr.dur.Seconds())
 			}
 			break
@@ -197,7 +197,7 @@ messages (`+"`ncl -k | ncdec`"+`; the largest of the rounds), stopped by ending 
 		}
 		rate, okRate := r.msgRate(c.key)
 		if !okRate {
-			fmt.Fprintf(w, "| %s | failed | | | 0/%d: %s |\n", c.label, len(rounds), mdEscape(last))
+			fmt.Fprintf(w, "| %s | failed | | | 0/%d: %s |\n", mdCell(c.label), len(rounds), mdEscape(last))
 			continue
 		}
 		note := fmt.Sprintf("%d/%d", ok, len(rounds))
@@ -208,7 +208,7 @@ messages (`+"`ncl -k | ncdec`"+`; the largest of the rounds), stopped by ending 
 		if k := r.decoderRSS(c.key); k > 0 {
 			dec = mib(k)
 		}
-		fmt.Fprintf(w, "| %s | %.1f | %s | %s | %s |\n", c.label, rate, ms(median(all)), dec, note)
+		fmt.Fprintf(w, "| %s | %.1f | %s | %s | %s |\n", mdCell(c.label), rate, ms(median(all)), dec, note)
 	}
 	fmt.Fprintln(w)
 }
@@ -229,11 +229,11 @@ The first line also pays for process start, connection and both KDFs.
 		}
 		switch {
 		case lr.err != nil:
-			fmt.Fprintf(w, "| %s | failed: %s | | | | |\n", c.label, mdEscape(lr.err.Error()))
+			fmt.Fprintf(w, "| %s | failed: %s | | | | |\n", mdCell(c.label), mdEscape(lr.err.Error()))
 		case lr.buffered:
-			fmt.Fprintf(w, "| %s | held back until EOF: not interactive | | | | 0 |\n", c.label)
+			fmt.Fprintf(w, "| %s | held back until EOF: not interactive | | | | 0 |\n", mdCell(c.label))
 		default:
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d |\n", c.label, ms(lr.first), ms(median(lr.lines)),
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d |\n", mdCell(c.label), ms(lr.first), ms(median(lr.lines)),
 				ms(percentile(lr.lines, 0.9)), ms(slices.Max(lr.lines)), len(lr.lines)+1)
 		}
 	}
