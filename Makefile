@@ -75,5 +75,6 @@ demo: build
 	@bash tests/demo.sh
 
 bench: build
+	cd bench && $(GO) vet ./... && $(GO) test ./...
 	@bash tests/install-deps.sh
 	@bash bench/run.sh

@@ -5,7 +5,10 @@
 #
 # Environment:
 #   NCKBENCH_ARGS  extra harness flags, e.g. NCKBENCH_ARGS='-sizes 1M:1,64M:1' for a quick run
-#                  (see `go run ./bench/cmd/nckbench -h`)
+#                  (see `cd bench && go run ./cmd/nckbench -h`)
+#
+# bench/ is its own Go module (nothing in it is part of the product): its tests run with
+# `cd bench && go test ./...`, which `make bench` does first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +44,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-go build -o "$work/nckbench" ./bench/cmd/nckbench
+(cd bench && go build -o "$work/nckbench" ./cmd/nckbench)
 # shellcheck disable=SC2086 # NCKBENCH_ARGS is a list of flags on purpose
 "$work/nckbench" -bin bin -out docs/BENCHMARKS.md ${NCKBENCH_ARGS:-} &
 pid=$!

@@ -157,6 +157,27 @@ func runLatency(c latContender, n int, firstWait, timeout time.Duration) latResu
 	return res
 }
 
+func benchLatency(b bins, n int) map[string]latResult {
+	res := map[string]latResult{}
+	for _, c := range latencyContenders(b) {
+		if (c.nckit && !b.ok) || !selected(c.key) {
+			continue
+		}
+		lr := runLatency(c, n, 3*time.Second, 120*time.Second)
+		res[c.key] = lr
+		switch {
+		case lr.err != nil:
+			logf("latency %-10s: FAILED: %v", c.key, lr.err)
+		case lr.buffered:
+			logf("latency %-10s: line held back until EOF (not interactive)", c.key)
+		default:
+			logf("latency %-10s: first %v, median %v", c.key, lr.first.Round(time.Microsecond),
+				median(lr.lines).Round(time.Microsecond))
+		}
+	}
+	return res
+}
+
 // readLines sends each line read from r (its last, unterminated one too) on the returned
 // channel, buffered for size lines, and closes it at EOF or on an error.
 func readLines(r io.Reader, size int) <-chan string {

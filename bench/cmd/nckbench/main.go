@@ -1,10 +1,11 @@
 // Command nckbench measures nckit against openssl + nc on one machine, in one run, and
 // writes the result tables into docs/BENCHMARKS.md.
 //
-// Usage (from the repository root; `make bench` runs it through bench/run.sh):
+// Usage (`make bench` runs it through bench/run.sh; bench/ is its own module):
 //
-//	go run ./bench/cmd/nckbench [-bin DIR] [-sizes LIST] [-msgs N] [-msg-rounds N]
-//	    [-lines N] [-out FILE] [-only SECTIONS]
+//	cd bench && go build -o /tmp/nckbench ./cmd/nckbench && cd .. &&
+//	/tmp/nckbench [-bin DIR] [-sizes LIST] [-msgs N] [-msg-rounds N] [-lines N]
+//	    [-out FILE] [-only SECTIONS]
 //
 // It measures, alternating the contenders in every round:
 //   - transfer: a random file sent over loopback, `enc | connect` -> `listen | dec`,
@@ -12,7 +13,13 @@
 //   - messages: the tutorial's one connection per message, messages per second;
 //   - latency: one long-lived connection, time from a line entering the sender to the
 //     same line leaving the receiver;
-//   - memory: peak RSS of every process, from the kernel's rusage, at 1 MiB and 1 GiB.
+//   - memory: peak RSS of every process, from GNU time, at the smallest and largest size;
+//   - scripts: the scripts' per-message figures, from bench/scripts_latency.sh if present.
+//
+// The files: main.go runs the sections; transfer.go, messages.go, latency.go and scripts.go
+// measure; proc.go starts and reaps processes; stats.go computes medians; results.go holds a
+// run's figures; targets.go judges them against the issues' targets; render.go writes the
+// markdown; mdfile.go puts it between the markers of docs/BENCHMARKS.md.
 //
 // Only loopback is used, every listener binds port 0 (or a port the kernel just handed
 // out) and announces it, and every process started is killed when the harness exits.
@@ -116,10 +123,23 @@ func run() int {
 	msgRounds := flag.Int("msg-rounds", 7, "rounds of the message benchmark")
 	lines := flag.Int("lines", 200, "lines sent on the long-lived connection")
 	out := flag.String("out", "docs/BENCHMARKS.md", "markdown file to write the tables into")
-	only := flag.String("only", "transfer,messages,latency", "sections to run")
+	only := flag.String("only", "transfer,messages,latency,scripts", "sections to run")
 	kdfMiB := flag.Int("kdf-mib", 0, "Argon2id memory of ncenc's default in MiB (0: read it from a native header)")
 	flag.IntVar(&pipeSize, "pipe-size", 0, "experiment: capacity of the pipes between filters (F_SETPIPE_SZ), 0 = default 64 KiB")
 	keys := flag.String("contenders", "", "experiment: only these transfer/latency/message contenders (comma-separated keys)")
+	flag.Func("variant", "experiment: NAME=DIR, another build of nckit whose transfer contenders run beside "+
+		"the main ones as KEY@NAME (repeatable)", func(s string) error {
+		name, dir, ok := strings.Cut(s, "=")
+		if !ok || name == "" || dir == "" {
+			return fmt.Errorf("want NAME=DIR, got %q", s)
+		}
+		v := variant{name: name, bins: findBins(dir)}
+		if !v.bins.ok {
+			return fmt.Errorf("variant %s: missing %s in %s", name, strings.Join(v.bins.missing, ", "), v.bins.dir)
+		}
+		variants = append(variants, v)
+		return nil
+	})
 	flag.Parse()
 	for _, k := range strings.Split(*keys, ",") {
 		if k = strings.TrimSpace(k); k != "" {
@@ -175,7 +195,7 @@ func run() int {
 	rep.kdfMiB, rep.kdfSource = kdfMemory(b, *kdfMiB)
 
 	if sections["transfer"] {
-		rep.transfers = benchTransfer(b, specs, tmp)
+		rep.transfers, rep.kdfTimes = benchTransfer(b, specs, tmp)
 	}
 	if sections["messages"] {
 		rep.messages = benchMessages(b, *msgs, *msgRounds)
@@ -183,7 +203,15 @@ func run() int {
 	if sections["latency"] {
 		rep.latency = benchLatency(b, *lines)
 	}
+	if sections["scripts"] {
+		s := benchScripts(b, 10*time.Minute)
+		if s.note != "" {
+			logf("scripts: %s", s.note)
+		}
+		rep.scripts = &s
+	}
 	rep.finished = time.Now()
+	rep.loadAtEnd = loadAverage()
 	md := rep.markdown()
 	if err := writeBetweenMarkers(*out, md); err != nil {
 		fmt.Fprintln(os.Stderr, "nckbench:", err)
@@ -191,8 +219,8 @@ func run() int {
 	}
 	fmt.Print(md)
 	logf("wrote %s in %v", *out, time.Since(rep.started).Round(time.Second))
-	if rep.failures > 0 {
-		logf("%d runs failed (see the tables)", rep.failures)
+	if n := rep.failures(); n > 0 {
+		logf("%d runs failed (see the tables)", n)
 		return 1
 	}
 	return 0
@@ -215,109 +243,4 @@ func rotate[T any](xs []T, r int) []T {
 	}
 	r %= len(xs)
 	return append(slices.Clone(xs[r:]), xs[:r]...)
-}
-
-type transferKey struct {
-	size int64
-	key  string
-}
-
-func benchTransfer(b bins, specs []sizeSpec, tmp string) map[transferKey][]runResult {
-	res := map[transferKey][]runResult{}
-	var cs []contender
-	for _, c := range transferContenders(b) {
-		if (!c.nckit || b.ok) && selected(c.key) {
-			cs = append(cs, c)
-		}
-	}
-	inputs := map[int64]*inputFile{}
-	maxRounds := 0
-	for _, s := range specs {
-		f, err := makeInput(filepath.Join(tmp, fmt.Sprintf("in-%d", s.size)), s.size)
-		if err != nil {
-			logf("input: %v", err)
-			return res
-		}
-		inputs[s.size] = f
-		maxRounds = max(maxRounds, s.rounds)
-	}
-	// A contender that failed twice in a row is not run again: a broken build must not
-	// turn the run into a series of timeouts far beyond its time budget.
-	fails := map[string]int{}
-	for r := 0; r < maxRounds; r++ {
-		for _, s := range specs {
-			if r >= s.rounds {
-				continue
-			}
-			timeout := 20*time.Second + time.Duration(s.size>>20)*50*time.Millisecond
-			for _, c := range rotate(cs, r) {
-				if fails[c.key] >= 2 {
-					continue
-				}
-				rr := runTransfer(c, inputs[s.size], timeout)
-				k := transferKey{s.size, c.key}
-				res[k] = append(res[k], rr)
-				if rr.err != nil {
-					fails[c.key]++
-					logf("transfer %s %s round %d: FAILED: %v", sizeLabel(s.size), c.key, r+1, rr.err)
-					if fails[c.key] == 2 {
-						logf("transfer %s: failed twice in a row, not run again", c.key)
-					}
-				} else {
-					fails[c.key] = 0
-					logf("transfer %s %-10s round %d: %7.3f s %8.1f MiB/s", sizeLabel(s.size), c.key, r+1,
-						rr.dur.Seconds(), float64(s.size)/(1<<20)/rr.dur.Seconds())
-				}
-			}
-		}
-	}
-	return res
-}
-
-func benchMessages(b bins, n, rounds int) map[string][]msgResult {
-	res := map[string][]msgResult{}
-	var cs []msgContender
-	for _, c := range messageContenders(b) {
-		if (!c.nckit || b.ok) && selected(c.key) {
-			cs = append(cs, c)
-		}
-	}
-	fails := map[string]int{}
-	for r := 0; r < rounds; r++ {
-		for _, c := range rotate(cs, r) {
-			if fails[c.key] >= 2 {
-				continue
-			}
-			mr := runMessages(c, n, 60*time.Second)
-			res[c.key] = append(res[c.key], mr)
-			if mr.err != nil {
-				fails[c.key]++
-				logf("messages %-12s round %d: FAILED: %v", c.key, r+1, mr.err)
-			} else {
-				logf("messages %-12s round %d: %6.2f msg/s", c.key, r+1, mr.rate)
-			}
-		}
-	}
-	return res
-}
-
-func benchLatency(b bins, n int) map[string]latResult {
-	res := map[string]latResult{}
-	for _, c := range latencyContenders(b) {
-		if (c.nckit && !b.ok) || !selected(c.key) {
-			continue
-		}
-		lr := runLatency(c, n, 3*time.Second, 120*time.Second)
-		res[c.key] = lr
-		switch {
-		case lr.err != nil:
-			logf("latency %-10s: FAILED: %v", c.key, lr.err)
-		case lr.buffered:
-			logf("latency %-10s: line held back until EOF (not interactive)", c.key)
-		default:
-			logf("latency %-10s: first %v, median %v", c.key, lr.first.Round(time.Microsecond),
-				median(lr.lines).Round(time.Microsecond))
-		}
-	}
-	return res
 }

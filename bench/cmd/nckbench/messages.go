@@ -195,6 +195,33 @@ func runMessages(c msgContender, n int, timeout time.Duration) msgResult {
 	return res
 }
 
+func benchMessages(b bins, n, rounds int) map[string][]msgResult {
+	res := map[string][]msgResult{}
+	var cs []msgContender
+	for _, c := range messageContenders(b) {
+		if (!c.nckit || b.ok) && selected(c.key) {
+			cs = append(cs, c)
+		}
+	}
+	fails := map[string]int{}
+	for r := 0; r < rounds; r++ {
+		for _, c := range rotate(cs, r) {
+			if fails[c.key] >= 2 {
+				continue
+			}
+			mr := runMessages(c, n, 60*time.Second)
+			res[c.key] = append(res[c.key], mr)
+			if mr.err != nil {
+				fails[c.key]++
+				logf("messages %-12s round %d: FAILED: %v", c.key, r+1, mr.err)
+			} else {
+				logf("messages %-12s round %d: %6.2f msg/s", c.key, r+1, mr.rate)
+			}
+		}
+	}
+	return res
+}
+
 // sendOne runs one sender pipeline with msg on its stdin until it exits.
 func sendOne(stages [][]string, msg string, deadline time.Time) error {
 	r, w, err := os.Pipe()

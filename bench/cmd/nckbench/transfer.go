@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"regexp"
 	"time"
 )
@@ -67,6 +68,31 @@ func transferContenders(b bins) []contender {
 	}
 }
 
+// variant is another build of nckit measured beside the main one (-variant NAME=DIR): an
+// experiment knob for prototypes, whose contenders get the key suffix "@NAME".
+type variant struct {
+	name string
+	bins bins
+}
+
+var variants []variant
+
+// allTransferContenders is transferContenders(b) followed by the nckit contenders of every
+// variant.
+func allTransferContenders(b bins) []contender {
+	cs := transferContenders(b)
+	for _, v := range variants {
+		for _, c := range transferContenders(v.bins) {
+			if c.nckit {
+				c.key += "@" + v.name
+				c.label += " [" + v.name + "]"
+				cs = append(cs, c)
+			}
+		}
+	}
+	return cs
+}
+
 func with(argv []string, extra ...string) []string {
 	return append(append([]string(nil), argv...), extra...)
 }
@@ -117,6 +143,15 @@ type runResult struct {
 	err     error
 	procs   []procStat
 	foreign float64 // CPUs kept busy by other work during the run
+}
+
+// cpu is the user and system time of all the run's processes.
+func (rr runResult) cpu() time.Duration {
+	var c time.Duration
+	for _, p := range rr.procs {
+		c += p.user + p.sys
+	}
+	return c
 }
 
 // sink reads a pipeline's output, counting bytes and computing CRC-32C. CRC-32C runs at
@@ -206,7 +241,7 @@ func runTransfer(c contender, f *inputFile, timeout time.Duration) runResult {
 		for _, p := range x.pl.procs {
 			u, sy := p.cpu()
 			used += u + sy
-			res.procs = append(res.procs, procStat{role: x.role, name: baseName(p.name), rssKiB: p.maxRSSKiB(), user: u, sys: sy})
+			res.procs = append(res.procs, procStat{role: x.role, name: filepath.Base(p.name), rssKiB: p.maxRSSKiB(), user: u, sys: sy})
 		}
 	}
 	res.foreign = foreignCores(cpu0, cpu1, used, dur)
@@ -224,6 +259,69 @@ func runTransfer(c contender, f *inputFile, timeout time.Duration) runResult {
 }
 
 var devNull *os.File
+
+// benchTransfer runs every transfer contender at every size, rotating their order each
+// round, and times one key derivation per round (kdfSample) alongside.
+func benchTransfer(b bins, specs []sizeSpec, tmp string) (map[transferKey][]runResult, []time.Duration) {
+	res := map[transferKey][]runResult{}
+	var kdf []time.Duration
+	var cs []contender
+	for _, c := range allTransferContenders(b) {
+		if (!c.nckit || b.ok) && selected(c.key) {
+			cs = append(cs, c)
+		}
+	}
+	inputs := map[int64]*inputFile{}
+	maxRounds := 0
+	for _, s := range specs {
+		f, err := makeInput(filepath.Join(tmp, fmt.Sprintf("in-%d", s.size)), s.size)
+		if err != nil {
+			logf("input: %v", err)
+			return res, nil
+		}
+		inputs[s.size] = f
+		maxRounds = max(maxRounds, s.rounds)
+	}
+	// A contender that failed twice in a row is not run again: a broken build must not
+	// turn the run into a series of timeouts far beyond its time budget.
+	fails := map[string]int{}
+	for r := 0; r < maxRounds; r++ {
+		if b.ok && selected("native") {
+			if d, err := kdfSample(b); err != nil {
+				logf("kdf round %d: FAILED: %v", r+1, err)
+			} else {
+				kdf = append(kdf, d)
+				logf("kdf round %d: %7.3f s", r+1, d.Seconds())
+			}
+		}
+		for _, s := range specs {
+			if r >= s.rounds {
+				continue
+			}
+			timeout := 20*time.Second + time.Duration(s.size>>20)*50*time.Millisecond
+			for _, c := range rotate(cs, r) {
+				if fails[c.key] >= 2 {
+					continue
+				}
+				rr := runTransfer(c, inputs[s.size], timeout)
+				k := transferKey{s.size, c.key}
+				res[k] = append(res[k], rr)
+				if rr.err != nil {
+					fails[c.key]++
+					logf("transfer %s %s round %d: FAILED: %v", sizeLabel(s.size), c.key, r+1, rr.err)
+					if fails[c.key] == 2 {
+						logf("transfer %s: failed twice in a row, not run again", c.key)
+					}
+				} else {
+					fails[c.key] = 0
+					logf("transfer %s %-10s round %d: %7.3f s %8.1f MiB/s", sizeLabel(s.size), c.key, r+1,
+						rr.dur.Seconds(), float64(s.size)/(1<<20)/rr.dur.Seconds())
+				}
+			}
+		}
+	}
+	return res, kdf
+}
 
 // inputFile is a random file of a given size with its checksum.
 type inputFile struct {
