@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/nckit/nckit/internal/cmdline"
 	"github.com/nckit/nckit/internal/relay"
@@ -109,16 +110,13 @@ func parseListen(c *cli.Context) (*config, error) {
 			}
 		}
 	}
-	if cfg.keep && c.Bool("u") {
-		return nil, cmdline.Usagef("cannot use -k with -u")
-	}
 	if cfg.keep && c.IsSet("q") {
 		// -q ends a connection while its peer may still be sending; with -k that would
 		// cut every connection after the first stdin EOF without a word
 		return nil, cmdline.Usagef("cannot use -q with -k")
 	}
 	args := c.Args().Slice()
-	if cfg.network == "unix" {
+	if c.Bool("U") {
 		switch len(args) {
 		case 0:
 			return nil, cmdline.Usagef("missing socket path")
@@ -159,8 +157,8 @@ func parseListen(c *cli.Context) (*config, error) {
 
 // serve listens and handles one connection, or one after another with -k.
 func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) error {
-	if cfg.network[:3] == "udp" {
-		return serveUDP(cfg, stdin, stdout, stderr)
+	if cfg.datagram() {
+		return serveDatagrams(cfg, stdin, stdout, stderr, lv)
 	}
 	ln, err := openListener(cfg)
 	if err != nil {
@@ -171,7 +169,7 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) err
 		lv.socketFile(cfg.addr)
 	}
 	if cfg.verbose {
-		printf(stderr, "listening on %s", ln.Addr())
+		reportListening(stderr, ln.Addr(), cfg)
 	}
 	if cfg.each != "" {
 		return serveEach(cfg, ln, stdout, stderr, lv)
@@ -250,12 +248,12 @@ func openListener(cfg *config) (net.Listener, error) {
 
 // reportConn prints -v's line for an accepted connection.
 func reportConn(stderr io.Writer, conn net.Conn, cfg *config) {
-	printf(stderr, "connection from %s", peerName(conn, cfg))
+	sockLine(stderr, "Connection received", conn.RemoteAddr(), cfg)
 }
 
 // peerName is the peer's address for messages: addr:port, or the socket path for unix.
 func peerName(conn net.Conn, cfg *config) string {
-	if cfg.network == "unix" {
+	if strings.HasPrefix(cfg.network, "unix") {
 		return cfg.addr
 	}
 	return conn.RemoteAddr().String()

@@ -34,7 +34,7 @@ var keepAlive = net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interv
 
 // config is one parsed and validated command line.
 type config struct {
-	network   string        // tcp, tcp4, tcp6, udp, udp4, udp6 or unix
+	network   string        // tcp, tcp4, tcp6, udp, udp4, udp6, unix or unixgram
 	addr      string        // host:port, or the unix socket path
 	srcAddr   string        // ncc -s/-p: local address to bind, "" for any
 	keep      bool          // ncl -k
@@ -49,6 +49,12 @@ type config struct {
 	retry     time.Duration // ncc --retry; 0: no retry
 	zero      bool          // ncc -z
 	verbose   bool          // -v
+	numeric   bool          // -n
+}
+
+// datagram reports whether the socket is UDP or a unix datagram socket (-u).
+func (cfg *config) datagram() bool {
+	return strings.HasPrefix(cfg.network, "udp") || cfg.network == "unixgram"
 }
 
 // flags shared by ncl and ncc; the caller adds its own.
@@ -71,19 +77,21 @@ func commonFlags() []cli.Flag {
 
 // parseCommon validates what ncl and ncc share.
 func parseCommon(c *cli.Context, cfg *config) error {
-	for _, bad := range [][2]string{{"4", "6"}, {"U", "u"}, {"U", "4"}, {"U", "6"}, {"U", "s"}, {"U", "p"}} {
+	for _, bad := range [][2]string{{"4", "6"}, {"U", "4"}, {"U", "6"}, {"U", "s"}, {"U", "p"}} {
 		if c.IsSet(bad[0]) && c.IsSet(bad[1]) {
 			return cmdline.Usagef("cannot use -%s with -%s", bad[0], bad[1])
 		}
 	}
 	cfg.network = "tcp"
 	switch {
+	case c.Bool("U") && c.Bool("u"):
+		cfg.network = "unixgram"
 	case c.Bool("U"):
 		cfg.network = "unix"
 	case c.Bool("u"):
 		cfg.network = "udp"
 	}
-	if cfg.network != "unix" {
+	if !c.Bool("U") {
 		if c.Bool("4") {
 			cfg.network += "4"
 		} else if c.Bool("6") {
@@ -93,6 +101,7 @@ func parseCommon(c *cli.Context, cfg *config) error {
 	cfg.halfClose = c.Bool("N")
 	cfg.noStdin = c.Bool("d")
 	cfg.verbose = c.Bool("v")
+	cfg.numeric = c.Bool("n")
 	cfg.quit = -1
 	if c.IsSet("q") {
 		q, err := parseSeconds("-q", c.String("q"), true)

@@ -73,10 +73,18 @@ func startListenOut(t *testing.T, stdin io.Reader, args ...string) (string, <-ch
 	ch := make(chan result, 1)
 	stdout, stderr := newWatched(), newWatched()
 	go func() {
-		code := Listen(append([]string{"ncl", "-v"}, args...), stdin, stdout, stderr)
+		code := Listen(append([]string{"ncl", "-vn"}, args...), stdin, stdout, stderr)
 		ch <- result{code, stdout.String(), stderr.String()}
 	}()
-	return stderr.waitFor(t, `listening on (\S+)`), ch, stdout
+	return announced(stderr.waitFor(t, `(?m)^(?:Listening|Bound) on (.+)$`)), ch, stdout
+}
+
+// announced is the address in nc's "Listening on HOST PORT" (host:port), or the path.
+func announced(s string) string {
+	if host, port, ok := strings.Cut(s, " "); ok {
+		return net.JoinHostPort(host, port)
+	}
+	return s
 }
 
 func runNcc(stdin string, args ...string) result {
@@ -115,7 +123,7 @@ func TestTransfer(t *testing.T) {
 	if c.code != 0 || c.stdout != "from ncl\n" || c.stderr != "" {
 		t.Errorf("ncc: %+v", c)
 	}
-	if l.code != 0 || l.stdout != "from ncc\n" || !strings.Contains(l.stderr, "connection from 127.0.0.1:") {
+	if l.code != 0 || l.stdout != "from ncc\n" || !strings.Contains(l.stderr, "Connection received on 127.0.0.1 ") {
 		t.Errorf("ncl: %+v", l)
 	}
 }
