@@ -16,7 +16,8 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-const connectUsage = `usage: ncc [-46dNnuvz] [-p port] [-q secs] [-s addr] [-w secs] [--retry secs] host port
+const connectUsage = `usage: ncc [-46dNnuvz] [-p port] [-q secs] [-s addr] [-w secs]
+           [--retry secs] host port
        ncc -U [options] path
 
 Connect to host port and copy the connection to stdout while copying stdin to it,
@@ -45,7 +46,8 @@ func ConnectFlags() []cli.Flag {
 
 // Connect runs ncc with args (args[0] is the program name) and returns its exit status.
 func Connect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := cmdline.New("ncc", connectUsage, ConnectFlags(), func(c *cli.Context) error {
+	flags := append(ConnectFlags(), refusedFlags()...)
+	app := cmdline.New("ncc", connectUsage, flags, func(c *cli.Context) error {
 		cfg, err := parseConnect(c)
 		if err != nil {
 			return err
@@ -58,6 +60,9 @@ func Connect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // parseConnect validates the whole ncc command line before any I/O.
 func parseConnect(c *cli.Context) (*config, error) {
 	cfg := &config{zero: c.Bool("z")}
+	if err := checkRefused(c); err != nil {
+		return nil, err
+	}
 	if err := parseCommon(c, cfg); err != nil {
 		return nil, err
 	}
@@ -87,6 +92,10 @@ func parseConnect(c *cli.Context) (*config, error) {
 	case 0:
 		return nil, cmdline.Usagef("missing host and port")
 	case 1:
+		if isHostPort(args[0]) {
+			return nil, hinted{cmdline.Usagef("missing port"),
+				"give host and port as two operands: ncc HOST PORT"}
+		}
 		return nil, cmdline.Usagef("missing port")
 	case 2:
 	default:

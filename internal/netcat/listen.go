@@ -54,7 +54,8 @@ func ListenFlags() []cli.Flag {
 
 // Listen runs ncl with args (args[0] is the program name) and returns its exit status.
 func Listen(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := cmdline.New("ncl", listenUsage, ListenFlags(), func(c *cli.Context) error {
+	flags := append(ListenFlags(), refusedFlags()...)
+	app := cmdline.New("ncl", listenUsage, flags, func(c *cli.Context) error {
 		cfg, err := parseListen(c)
 		if err != nil {
 			return err
@@ -67,6 +68,9 @@ func Listen(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // parseListen validates the whole ncl command line before any I/O.
 func parseListen(c *cli.Context) (*config, error) {
 	cfg := &config{keep: c.Bool("k"), each: c.String("each"), max: defaultEachN, mode: 0o600}
+	if err := checkRefused(c); err != nil {
+		return nil, err
+	}
 	if err := parseCommon(c, cfg); err != nil {
 		return nil, err
 	}
@@ -134,8 +138,14 @@ func parseListen(c *cli.Context) (*config, error) {
 	case port != "":
 	case len(args) == 0:
 		return nil, cmdline.Usagef("missing port")
+	case len(args) == 1 && isHostPort(args[0]):
+		return nil, hinted{cmdline.Usagef("invalid port %q: not a number", args[0]),
+			"give address and port as two operands: ncl [ADDR] PORT"}
 	case len(args) == 1:
 		port = args[0]
+	case len(args) == 2 && strings.Trim(args[0]+args[1], "0123456789") == "":
+		return nil, hinted{cmdline.Usagef("two ports given: %q and %q", args[0], args[1]),
+			"ncl listens on one port: ncl [ADDR] PORT; start one ncl per port"}
 	case len(args) == 2:
 		if host != "" {
 			return nil, cmdline.Usagef("cannot use -s with an address operand")

@@ -155,6 +155,41 @@ func parseSeconds(flag, s string, negativeOK bool) (time.Duration, error) {
 	return time.Duration(f * float64(time.Second)), nil
 }
 
+// hinted is an error followed by a "prog: hint: ..." line.
+type hinted struct {
+	error
+	hint string
+}
+
+func (h hinted) Hint() string  { return h.hint }
+func (h hinted) Unwrap() error { return h.error }
+
+// refusedFlags are nc flags nckit does not take, accepted by the parser only so that the
+// refusal can point to what to use instead. They are not in ListenFlags or ConnectFlags.
+func refusedFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "e", Hidden: true},
+		&cli.StringFlag{Name: "c", Hidden: true},
+	}
+}
+
+// checkRefused fails on a refused flag, with its hint.
+func checkRefused(c *cli.Context) error {
+	for _, f := range []string{"e", "c"} {
+		if c.IsSet(f) {
+			return hinted{cmdline.Usagef("unknown flag -%s", f),
+				"nckit does not execute programs for the peer; use --each CMD"}
+		}
+	}
+	return nil
+}
+
+// isHostPort reports whether s is one operand written host:port.
+func isHostPort(s string) bool {
+	_, port, err := net.SplitHostPort(s)
+	return err == nil && port != "" && strings.Trim(port, "0123456789") == ""
+}
+
 // extraOperand is the usage error for operands beyond the expected ones.
 func extraOperand(args []string) error {
 	return cmdline.Usagef("extra operand %q", args[0])
