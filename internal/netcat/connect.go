@@ -20,15 +20,14 @@ const connectUsage = `usage: ncc [-46dNnuvz] [-p port] [-q secs] [-s addr] [-w s
            [--retry secs] host port
        ncc -U [options] path
 
-Connect to host port and copy the connection to stdout while copying stdin to it,
-like nc host port.
+Connect to host port, copy the connection to stdout and stdin to it, like nc.
 
   -N            shut down the sending side after EOF on stdin
   -d            do not read stdin              -v        status lines on stderr
-  -q secs       quit secs after EOF on stdin   -w secs   connect and idle timeout
+  -q secs       quit secs after EOF on stdin   -w secs   connect, idle timeout
   -s addr       local address                  -p port   local port
   -4, -6        IPv4 only, IPv6 only           -n        numeric host only
-  -u            UDP                            -U        unix-domain socket at path
+  -u            UDP                            -U        unix socket at path
   -z            only check that something listens
   --retry secs  retry a refused connection for up to secs
   -h, -V        this help, the version

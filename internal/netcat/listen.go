@@ -19,13 +19,12 @@ const listenUsage = `usage: ncl [-46dkNnuv] [-q secs] [-s addr] [-w secs] [addr]
        ncl -k --each cmd [--max n] [--deadline secs] [-w secs] [addr] port
        ncl -U [--socket-mode mode] [options] path
 
-Listen for a connection (or more with -k) and copy it to stdout while copying stdin
-to it, like nc -l.
+Listen for a connection (more with -k), copy it to stdout and stdin to it, like nc -l.
 
   -l             accepted for nc: ncl always listens
-  -p port        the port to listen on          -s addr   the address to listen on
+  -p port        the port to listen on          -s addr   the address to use
   -4, -6         IPv4 only, IPv6 only           -n        numeric addresses only
-  -u             UDP                            -U        unix-domain socket at path
+  -u             UDP                            -U        unix socket at path
   -k             keep listening after a connection ends
   -N             shut down the sending side after EOF on stdin
   -d             do not read stdin              -v        status lines on stderr
