@@ -19,7 +19,7 @@ const listenUsage = `usage: ncl [-46dkNnuv] [-q secs] [-s addr] [-w secs] [addr]
        ncl -k --each cmd [--max n] [--deadline secs] [-w secs] [addr] port
        ncl -U [--socket-mode mode] [options] path
 
-Listen for a connection (more with -k), copy it to stdout and stdin to it, like nc -l.
+Like nc -l: accept a connection (more with -k), copy it to stdout and stdin to it.
 
   -l             accepted for nc: ncl always listens
   -p port        the port to listen on          -s addr   the address to use
