@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"net"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
