@@ -32,7 +32,10 @@ peer_lines() {
 	while IFS= read -r line; do
 		case $line in
 		'm '*) printf '%speer>%s %s\n' "$C_YELLOW" "$C_OFF" "${line:2}" ;;
-		nckit-bye) : >"$NCK_TMP/bye" ;;
+		nckit-bye) # the connector answers by ending its own stream (see ended)
+			: >"$NCK_TMP/bye"
+			[ "$NCK_LISTEN" = 1 ] || finish 0 "the other side left the chat"
+			;;
 		esac
 	done
 }
@@ -58,8 +61,10 @@ handler() {
 	fi
 	nck_accept talk || exit 0
 	exec {dec}< <(nck_decrypt_up | nck_sanitize)
+	local decpid=$!
 	IFS= read -r -u "$dec" line || true
 	if [[ ! $line =~ ^nckit-hello\ [0-9a-f]{32}$ ]]; then
+		wait "$decpid" 2>/dev/null || true
 		rc=$(nck_dec_status)
 		if [ "$rc" = 3 ]; then
 			printf 'nckit-error wrong-password\n' >&3
@@ -83,6 +88,7 @@ handler() {
 	} | ncenc "${NCK_ENC_ARGS[@]}" -label "$NCK_LABEL_DOWN" >&3 &
 	local down=$!
 	peer_lines <&"$dec"
+	wait "$decpid" 2>/dev/null || true
 	rc=$(nck_dec_status)
 	printf 'nckit-end\n' >"$NCK_TMP/say" # the peer is gone: end our stream too
 	wait "$down" || true
@@ -106,15 +112,21 @@ leave() {
 	else
 		{ printf 'nckit-bye\n' >&"$NCK_W"; } 2>/dev/null || true
 		exec {NCK_W}>&-
+		NCK_W=
 	fi
 }
 
 # ended: the session is over: one calm line, the exit status.
 # shellcheck disable=SC2317
 ended() {
-	local rc why
+	local rc why IFS=" " # a trap: IFS may be the empty one of an interrupted read
 	read -r rc why <"$NCK_TMP/result"
-	[ "$NCK_LISTEN" != 1 ] || kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+	if [ "$NCK_LISTEN" = 1 ]; then
+		kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+	elif [ -n "${NCK_W:-}" ]; then # end our stream cleanly, so the listener ends cleanly too
+		exec {NCK_W}>&-
+		wait "$NCK_ENC_PID" 2>/dev/null || true
+	fi
 	if [ "$rc" = 0 ]; then nck_say "$why"; else nck_die "$why"; fi
 	exit "$rc"
 }
@@ -137,7 +149,7 @@ connector_side() {
 	}
 	nck_verbose "$NCK_TMP/down.err"
 	if [ -e "$NCK_TMP/left" ]; then finish 0 "you left the chat"
-	elif [ -e "$NCK_TMP/bye" ] || [ "$(cat "$NCK_TMP/down.rc")" = 0 ]; then
+	elif [ -e "$NCK_TMP/bye" ] || [ "$(cat "$NCK_TMP/down.rc" 2>/dev/null)" = 0 ]; then
 		finish 0 "the other side left the chat"
 	else finish 1 "the other side left (the connection broke)"; fi
 }
@@ -161,7 +173,9 @@ if [ "$NCK_LISTEN" = 1 ]; then
 	# shellcheck disable=SC2317
 	announce() { nck_say "waiting for someone to join on $1"; }
 	nck_listen_args
-	export NCK_SELF NCK_HANDLER_ARG=--nck-handler NCK_VERBOSE
+	NCK_TTY2=0
+	[ ! -t 2 ] || NCK_TTY2=1
+	export NCK_SELF NCK_HANDLER_ARG=--nck-handler NCK_VERBOSE NCK_TTY2
 	set -m
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
 	ncl -v -k --max 8 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
@@ -176,7 +190,7 @@ else
 	nck_say "waiting for $NCK_HOST:$NCK_PORT"
 	nck_connect talk
 	set -m
-	connector_side &
+	connector_side {NCK_W}>&- &
 	set +m
 	while IFS= read -r line || [ -n "$line" ]; do
 		{ printf 'm %s\n' "$line" >&"$NCK_W"; } 2>/dev/null || break

@@ -268,7 +268,9 @@ nck_serve() {
 	local arg=$1 announce=$2
 	shift 2
 	nck_listen_args
-	export NCK_SELF NCK_HANDLER_ARG=$arg NCK_VERBOSE NCK_HOST NCK_PORT NCK_FORCE
+	NCK_TTY2=0
+	[ ! -t 2 ] || NCK_TTY2=1
+	export NCK_SELF NCK_HANDLER_ARG=$arg NCK_VERBOSE NCK_HOST NCK_PORT NCK_FORCE NCK_TTY2
 	set -m
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
 	ncl -v -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
@@ -293,8 +295,9 @@ nck_ncl_status() {
 	while IFS= read -r line; do
 		case $line in
 		*'listening on '*) "$cb" "${line##*listening on }" ;;
-		*'failed authentication'*) nck_say "someone is guessing passwords: ${line#ncl: }" ;;
-		*) [ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$line" >&2 ;;
+		*'slowing down'*) nck_say "someone is guessing passwords: ${line#ncl: }" ;;
+		'ncl: '* | 'connection from '*) [ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$line" >&2 ;;
+		*) printf '%s\n' "$line" >&2 ;; # the handlers' own lines
 		esac
 	done
 }
@@ -397,7 +400,7 @@ nck_decrypt_up() {
 # nck_dec_status: ncdec's exit status from the last nck_decrypt_up (3: authentication).
 nck_dec_status() {
 	local rc=1
-	read -r rc <"$NCK_TMP/dec.$$.rc" 2>/dev/null || true
+	read -r rc 2>/dev/null <"$NCK_TMP/dec.$$.rc" || true
 	nck_verbose "$NCK_TMP/dec.$$.err"
 	if [ "$rc" = 1 ] && grep -q 'wrong password' "$NCK_TMP/dec.$$.err" 2>/dev/null; then
 		rc=3 # an ncdec from before exit status 3
@@ -428,6 +431,7 @@ nck_receive_lines() {
 		n=$((n + 1))
 		printf 'ok %s\n' "$(nck_ack "$token" "$n")" >&3 2>/dev/null || true
 	done < <(nck_decrypt_up | nck_sanitize)
+	wait "$!" 2>/dev/null || true
 	rc=$(nck_dec_status)
 	if [ "$rc" = 3 ] && [ -z "$token" ]; then
 		printf 'nckit-error wrong-password\n' >&3 2>/dev/null || true
@@ -438,10 +442,11 @@ nck_receive_lines() {
 	return "$rc"
 }
 
-# nck_handler_init: the start of every ncl --each handler: its status lines go to the tool's
-# own stderr (ncl's is filtered), colours as decided by the tool.
+# nck_handler_init: the start of every ncl --each handler: colours as decided by the tool;
+# on a terminal, stderr is the tool's own (ncl's is filtered line by line, which would hold
+# a progress line back).
 nck_handler_init() {
-	exec 2>>"/proc/$NCK_MAIN/fd/2"
+	[ "${NCK_TTY2:-0}" != 1 ] || exec 2>"/proc/$NCK_MAIN/fd/2"
 	nck_colors
 	nck_config
 }
@@ -544,6 +549,7 @@ nck_chat_handler() {
 		"$show" "$line" message
 	done < <({ printf '%s\n' "$first"; exec cat; } | ncdec "${NCK_DEC_ARGS[@]}" \
 		2>"$NCK_TMP/dec.$$.err" | nck_sanitize; echo "${PIPESTATUS[0]}" >"$NCK_TMP/dec.$$.rc")
+	wait "$!" 2>/dev/null || true
 	rc=$(nck_dec_status)
 	rm -f "$NCK_TMP/dec.$$".*
 	if [ "$rc" != 0 ]; then

@@ -51,9 +51,11 @@ handler() {
 		exec {dec}< <(ncdec "${NCK_DEC_ARGS[@]}" -message-timeout 3600 2>"$NCK_TMP/dec.$$.err"
 			echo "$?" >"$NCK_TMP/dec.$$.rc")
 	fi
+	decpid=$!
 	IFS= read -r -n 4200 -u "$dec" header || true
 	read -r magic type size sha name <<<"$header" || true
 	if [ "$magic" != nckit-file1 ]; then
+		wait "$decpid" 2>/dev/null || true
 		rc=$(nck_dec_status)
 		if [ "$rc" = 3 ]; then
 			reply 'nckit-error wrong-password'
@@ -97,6 +99,7 @@ handler() {
 		tee <&"$dec" "$NCK_TMP/tar" | tar -C "$part" -xf - --no-same-owner 2>"$NCK_TMP/cat.err" ||
 			fail "write-failed" "cannot unpack $name"
 	fi
+	wait "$decpid" 2>/dev/null || true
 	rc=$(nck_dec_status)
 	[ "$rc" = 0 ] || fail broken "the transfer broke off: $out not written" "$rc"
 	local file=$part
@@ -149,7 +152,7 @@ export NCK_MAIN NCK_FILE
 announce() { nck_say "waiting for a file on $1"; }
 # shellcheck disable=SC2317
 done_() {
-	local rc msg
+	local rc msg IFS=" "
 	read -r rc msg <"$NCK_TMP/result"
 	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
 	[ "$rc" = 0 ] || nck_die "$msg"
