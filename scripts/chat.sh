@@ -53,6 +53,7 @@ finish() {
 # shellcheck disable=SC2317
 handler() {
 	local line rc=0
+	NCK_LISTEN=1
 	nck_handler_init
 	if [ -d "$NCK_TMP/session" ]; then
 		printf 'nckit-busy\n' >&3
@@ -171,7 +172,7 @@ if [ "$NCK_LISTEN" = 1 ]; then
 	mkfifo "$NCK_TMP/say"
 	exec {say}<>"$NCK_TMP/say"
 	# shellcheck disable=SC2317
-	announce() { nck_say "waiting for someone to join on $1"; }
+	announce() { nck_say "listening on $1: waiting for someone to join"; }
 	nck_listen_args
 	NCK_TTY2=0
 	[ ! -t 2 ] || NCK_TTY2=1
