@@ -557,6 +557,7 @@ nck_chat_handler() {
 		cat >/dev/null # read to the end: success and failure look the same to the sender
 		exit 4
 	fi
+	exit 0
 }
 
 # nck_chat_receiver SHOW ANNOUNCE: the receiver's main: serve sessions (native) or messages
