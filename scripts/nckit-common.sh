@@ -626,7 +626,7 @@ nck_meter() {
 nck_with_meter() {
 	local phase=$1 total=$2 file=$3 rc=0 m
 	shift 4
-	"$@" &
+	"$@" <&0 & # an explicit stdin: a background job's would be /dev/null
 	local pid=$!
 	nck_meter "$phase" "$total" "$pid" "$file" &
 	m=$!

@@ -53,6 +53,9 @@ handler() {
 	fi
 	decpid=$!
 	IFS= read -r -n 4200 -u "$dec" header || true
+	if [ "$NCK_FORMAT" = native ] && [[ $header == nckit-hello\ * ]]; then
+		IFS= read -r -n 4200 -u "$dec" header || true # the session's hello comes first
+	fi
 	read -r magic type size sha name <<<"$header" || true
 	if [ "$magic" != nckit-file1 ]; then
 		wait "$decpid" 2>/dev/null || true
@@ -149,7 +152,7 @@ nck_tmpdir
 NCK_MAIN=$$
 export NCK_MAIN NCK_FILE
 # shellcheck disable=SC2317
-announce() { nck_say "waiting for a file on $1"; }
+announce() { nck_say "listening on $1: waiting for a file"; }
 # shellcheck disable=SC2317
 done_() {
 	local rc msg IFS=" "
