@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peers the tests need when they are missing: bats and its libraries, real
-# openssl, OpenBSD nc and the shell linter. Uses apt-get as root; otherwise says what to install.
+# openssl, OpenBSD nc, the shell linter and mandoc. Uses apt-get as root; otherwise says what
+# to install.
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,8 @@ command -v bats >/dev/null 2>&1 || missing+=(bats)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if ! nc -h 2>&1 | grep -q 'OpenBSD netcat'; then missing+=(netcat-openbsd); fi
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+# the man pages' linter and renderer (make man)
+command -v mandoc >/dev/null 2>&1 || missing+=(mandoc)
 # tools the tests drive the peers with: a pseudo-terminal (python3), process lists (ps),
 # a peer that resets its connection (perl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)

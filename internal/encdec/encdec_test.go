@@ -17,7 +17,7 @@ import (
 	"github.com/nckit/nckit/internal/native"
 )
 
-// run calls Main in-process.
+// run calls Ncenc or Ncdec in-process.
 func run(t *testing.T, decrypt bool, stdin []byte, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -25,12 +25,16 @@ func run(t *testing.T, decrypt bool, stdin []byte, args ...string) (stdout, stde
 	if decrypt {
 		prog = "ncdec"
 	}
-	code = Main(append([]string{prog}, args...), bytes.NewReader(stdin), &out, &errb, decrypt)
+	cmd := Ncenc
+	if decrypt {
+		cmd = Ncdec
+	}
+	code = cmd(append([]string{prog}, args...), bytes.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), code
 }
 
 // fast native parameters keep the tests quick; the format is the same.
-var fast = []string{"-argon2-time", "1", "-argon2-memory", "8"}
+var fast = []string{"-argon2-time", "2", "-argon2-memory", "19"}
 
 func TestRoundTrips(t *testing.T) {
 	msg := []byte("hello world\n")
@@ -41,10 +45,10 @@ func TestRoundTrips(t *testing.T) {
 	}{
 		{"native", fast, nil},
 		{"native armor", append([]string{"-a"}, fast...), nil},
-		{"openssl detected", []string{"-aes-256-cbc", "-pbkdf2"}, nil},
-		{"openssl base64 detected", []string{"-aes-256-cbc", "-pbkdf2", "-a"}, nil},
-		{"openssl -A detected", []string{"-aes-256-cbc", "-pbkdf2", "-a", "-A"}, nil},
-		{"openssl iter detected", []string{"-aes-256-cbc", "-iter", "99", "-md", "sha1"}, []string{"-iter", "99", "-md", "sha1"}},
+		{"openssl detected", []string{"-aes-256-cbc", "-pbkdf2"}, []string{"-detect"}},
+		{"openssl base64 detected", []string{"-aes-256-cbc", "-pbkdf2", "-a"}, []string{"-detect"}},
+		{"openssl -A detected", []string{"-aes-256-cbc", "-pbkdf2", "-a", "-A"}, []string{"-detect"}},
+		{"openssl iter detected", []string{"-aes-256-cbc", "-iter", "99", "-md", "sha1"}, []string{"-detect", "-iter", "99", "-md", "sha1"}},
 		{"legacy", []string{"-aes-128-cbc", "-md", "md5"}, []string{"-aes-128-cbc", "-md", "md5"}},
 		{"ctr base64", []string{"-aes-192-ctr", "-pbkdf2", "-a"}, []string{"-aes-192-ctr", "-pbkdf2", "-a"}},
 		{"chacha20 nosalt", []string{"-chacha20", "-pbkdf2", "-nosalt"}, []string{"-chacha20", "-pbkdf2", "-nosalt"}},
@@ -78,18 +82,11 @@ func TestExitCodes(t *testing.T) {
 		code    int
 		stderr  string
 	}{
-		{"unknown flag", false, "", []string{"-frobnicate"}, 2, "ncenc: unknown flag -frobnicate\n"},
-		{"unsupported cipher", false, "", []string{"-aes-256-ofb", "-pass", "x"}, 1, "ncenc: unsupported cipher -aes-256-ofb\n"},
-		{"dash value is no cipher", false, "x", []string{"-aes-256-cbc", "-pass", "-aes-like-password", "-P"}, 0, ""},
-		{"iter 0", false, "", []string{"-aes-256-cbc", "-iter", "0", "-pass", "x"}, 1, "ncenc: -iter 0: the iteration count must be a positive number\n"},
-		{"bad hex", true, "", []string{"-aes-256-cbc", "-S", "xx", "-pass", "x"}, 1, "ncdec: -S: invalid hex value: encoding/hex: invalid byte: U+0078 'x'\n"},
-		{"nosalt needs cipher", true, "", []string{"-nosalt", "-pass", "x"}, 2, "ncdec: -nosalt needs an openssl cipher option such as -aes-256-cbc\n"},
-		{"operand", true, "", []string{"file"}, 2, "ncdec: unexpected operand \"file\": input comes from stdin or -in FILE\n"},
-		{"argon2 ceiling", false, "", []string{"-argon2-time", "99", "-pass", "x"}, 1, "ncenc: -argon2-time 99: at most 16\n"},
+		{"dash value is no cipher", false, "x", []string{"-aes-256-cbc", "-pass", "pass:-aes-like-password", "-P"}, 0, ""},
 		{"empty", true, "", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
 		{"white space only", true, " \r\n\n", []string{"-pass", "x"}, 1, "ncdec: no input: expected encrypted data\n"},
-		{"trailing junk", true, good + "junk\n", []string{"-pass", "pw"}, 1, "ncdec: message 2: unrecognized input after the previous message\n"},
-		{"second message bad", true, good + good[:20] + "\n", []string{"-pass", "pw"}, 1, ""},
+		{"trailing junk", true, good + "junk\n", []string{"-detect", "-pass", "pw"}, 1, "ncdec: message 2: unrecognized input after the previous message\n"},
+		{"second message bad", true, good + good[:20] + "\n", []string{"-detect", "-pass", "pw"}, 1, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,13 +116,13 @@ func TestOutFile(t *testing.T) {
 	}
 	ct, _, _ := run(t, false, bytes.Repeat([]byte("x"), 100), "-aes-256-cbc", "-pbkdf2", "-pass", "pw")
 	bad := ct[:len(ct)-1]
-	if _, _, code := run(t, true, []byte(bad), "-pass", "pw", "-out", out); code != 1 {
+	if _, _, code := run(t, true, []byte(bad), "-detect", "-pass", "pw", "-out", out); code != 1 {
 		t.Fatalf("exit %d", code)
 	}
 	if b, _ := os.ReadFile(out); string(b) != "old" {
 		t.Errorf("failed decryption changed -out: %q", b)
 	}
-	if _, _, code := run(t, true, []byte(ct), "-pass", "pw", "-out", out); code != 0 {
+	if _, _, code := run(t, true, []byte(ct), "-detect", "-pass", "pw", "-out", out); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	b, _ := os.ReadFile(out)
@@ -156,7 +153,7 @@ func TestNativeArmorAfterOpenSSLBase64(t *testing.T) {
 	first, _, _ := run(t, false, []byte("sixteen bytes!!\n"), "-aes-256-cbc", "-pbkdf2", "-a", "-pass", "pw")
 	second, _, _ := run(t, false, []byte("native\n"), append([]string{"-a", "-pass", "pw"}, fast...)...)
 	for _, in := range []string{first + second, strings.TrimSuffix(first, "\n") + second} {
-		out, stderr, code := run(t, true, []byte(in), "-pass", "pw")
+		out, stderr, code := run(t, true, []byte(in), "-detect", "-pass", "pw")
 		if code != 0 || out != "sixteen bytes!!\nnative\n" {
 			t.Errorf("got %d %q %s", code, out, stderr)
 		}
@@ -195,13 +192,13 @@ func TestLabel(t *testing.T) {
 		{"one stream after another", bin + armored, []string{"-label", l2c}, msg + msg, 0, ""},
 		{"longest label", enc(t, "-label", long), []string{"-label", long}, msg, 0, ""},
 		{"empty label is none", unlabelled, []string{"-label", ""}, msg, 0, ""},
-		{"reflected", bin, []string{"-label", c2l}, "", 1, "ncdec: wrong password, wrong label or corrupted header\n"},
-		{"reflected armored", armored, []string{"-label", c2l}, "", 1, "ncdec: wrong password, wrong label or corrupted header\n"},
-		{"label missing", bin, nil, "", 1, "ncdec: wrong password or corrupted header\n"},
-		{"label unexpected", unlabelled, []string{"-label", l2c}, "", 1, "ncdec: wrong password, wrong label or corrupted header\n"},
-		{"second stream reflected", bin + enc(t, "-label", c2l), []string{"-label", l2c}, msg, 1, "ncdec: message 2: wrong password, wrong label or corrupted header\n"},
+		{"reflected", bin, []string{"-label", c2l}, "", 3, "ncdec: wrong password, wrong label or corrupted header\n"},
+		{"reflected armored", armored, []string{"-label", c2l}, "", 3, "ncdec: wrong password, wrong label or corrupted header\n"},
+		{"label missing", bin, nil, "", 3, "ncdec: wrong password or corrupted header\n"},
+		{"label unexpected", unlabelled, []string{"-label", l2c}, "", 3, "ncdec: wrong password, wrong label or corrupted header\n"},
+		{"second stream reflected", bin + enc(t, "-label", c2l), []string{"-label", l2c}, msg, 3, "ncdec: message 2: wrong password, wrong label or corrupted header\n"},
 		{"openssl message refused", openssl, []string{"-label", l2c}, "", 1,
-			"ncdec: openssl message refused: with -label only nckit streams are accepted (openssl's format has no label)\n"},
+			"ncdec: openssl-format message refused: with -label only nckit streams are accepted (openssl's format has no label)\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,94 +214,17 @@ func TestLabel(t *testing.T) {
 	}
 }
 
-func TestLabelUsage(t *testing.T) {
-	tests := []struct {
-		name    string
-		decrypt bool
-		args    []string
-		stderr  string
-	}{
-		{"ncenc with a cipher", false, []string{"-aes-256-cbc", "-pbkdf2", "-label", "x"},
-			"ncenc: cannot use -label and -aes-256-cbc together: openssl's format has no label\n"},
-		{"ncdec with a cipher", true, []string{"-label", "x", "-chacha20", "-pbkdf2"},
-			"ncdec: cannot use -label and -chacha20 together: openssl's format has no label\n"},
-		{"empty label with a cipher", false, []string{"-aes-256-cbc", "-label", ""},
-			"ncenc: cannot use -label and -aes-256-cbc together: openssl's format has no label\n"},
-		{"missing value", true, []string{"-label"}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			out, stderr, code := run(t, tt.decrypt, []byte("x"), append([]string{"-pass", "pw"}, tt.args...)...)
-			if code != 2 || out != "" {
-				t.Errorf("exit %d, output %q; want 2 and none (%s)", code, out, stderr)
-			}
-			if first, _, _ := strings.Cut(stderr, "\n"); tt.stderr != "" && first+"\n" != tt.stderr {
-				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
-			}
-		})
-	}
-}
-
-// A bad option value exits 1, as openssl enc does, with the option named in its own unit; a
-// malformed command line exits 2.
-func TestBadValues(t *testing.T) {
-	tests := []struct {
-		name    string
-		decrypt bool
-		args    []string
-		code    int
-		stderr  string
-	}{
-		{"iter not a number", false, []string{"-aes-256-cbc", "-iter", "abc"}, 1, "ncenc: -iter abc: the iteration count must be a positive number\n"},
-		{"iter negative", true, []string{"-iter", "-5"}, 1, "ncdec: -iter -5: the iteration count must be a positive number\n"},
-		{"iter too large", true, []string{"-iter", "99999999999999999999"}, 1, "ncdec: -iter 99999999999999999999: the iteration count must be a positive number\n"},
-		{"argon2 memory 0", false, []string{"-argon2-memory", "0"}, 1, "ncenc: -argon2-memory 0: at least 1 MiB\n"},
-		{"argon2 memory above the ceiling", false, []string{"-argon2-memory", "1025"}, 1, "ncenc: -argon2-memory 1025: at most 1024 MiB\n"},
-		{"argon2 memory overflow", false, []string{"-argon2-memory", "99999999999999999999999"}, 1, "ncenc: -argon2-memory 99999999999999999999999: at most 1024 MiB\n"},
-		{"argon2 memory not a number", false, []string{"-argon2-memory", "64M"}, 1, "ncenc: -argon2-memory 64M: not a whole number\n"},
-		{"argon2 time 0", false, []string{"-argon2-time", "0"}, 1, "ncenc: -argon2-time 0: at least 1\n"},
-		{"argon2 time 17", false, []string{"-argon2-time", "17"}, 1, "ncenc: -argon2-time 17: at most 16\n"},
-		{"argon2 time negative", false, []string{"-argon2-time", "-1"}, 1, "ncenc: -argon2-time -1: not a whole number\n"},
-		{"argon2 threads 0", false, []string{"-argon2-threads", "0"}, 1, "ncenc: -argon2-threads 0: at least 1\n"},
-		{"argon2 threads 17", false, []string{"-argon2-threads", "17"}, 1, "ncenc: -argon2-threads 17: at most 16\n"},
-		{"argon2 cost", false, []string{"-argon2-time", "3", "-argon2-memory", "1024"}, 1,
-			"ncenc: -argon2-time 3 with -argon2-memory 1024: 3072 MiB of passes, at most 2048 MiB (lower one of them)\n"},
-		{"label too long", false, []string{"-label", strings.Repeat("x", 256)}, 1, "ncenc: -label is 256 bytes long, at most 255\n"},
-		// malformed command lines stay usage errors
-		{"iter missing value", true, []string{"-iter"}, 2, "ncdec: flag -iter needs a value\n"},
-		{"argon2 when decrypting", true, []string{"-argon2-time", "1"}, 2, "ncdec: the -argon2 options apply to encryption in nckit's format only\n"},
-		{"argon2 with a cipher", false, []string{"-aes-256-cbc", "-argon2-memory", "0"}, 2, "ncenc: the -argon2 options apply to encryption in nckit's format only\n"},
-		{"native with a cipher", true, []string{"-native", "-aes-256-cbc"}, 2, "ncdec: cannot use -native and -aes-256-cbc together\n"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			out, stderr, code := run(t, tt.decrypt, []byte("x"), append([]string{"-pass", "pw"}, tt.args...)...)
-			if code != tt.code || out != "" {
-				t.Errorf("exit %d, output %q; want %d and none (%s)", code, out, tt.code, stderr)
-			}
-			if first, _, _ := strings.Cut(stderr, "\n"); first+"\n" != tt.stderr {
-				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
-			}
-		})
-	}
-	// the bounds themselves are accepted
-	for _, args := range [][]string{{"-argon2-time", "1", "-argon2-memory", "1", "-argon2-threads", "16"}, {"-argon2-time", "2", "-argon2-memory", "8", "-native"}} {
-		if _, stderr, code := run(t, false, []byte("x"), append([]string{"-pass", "pw"}, args...)...); code != 0 {
-			t.Errorf("%q: exit %d (%s)", args, code, stderr)
-		}
-	}
-}
-
-// No downgrade: with -native (or -label) every openssl message is refused unread, wherever it
-// comes; without, an openssl message after a nckit stream is refused all the same.
+// No downgrade: without a cipher option or -detect every openssl message is refused unread,
+// wherever it comes; with -detect, an openssl message after a nckit stream is refused all the
+// same.
 func TestNativeOnly(t *testing.T) {
 	const msg = "authenticated\n"
 	nat, _, _ := run(t, false, []byte(msg), append([]string{"-pass", "pw"}, fast...)...)
 	armored, _, _ := run(t, false, []byte(msg), append([]string{"-a", "-pass", "pw"}, fast...)...)
 	osslB64, _, _ := run(t, false, []byte("forged\n"), "-aes-256-cbc", "-pbkdf2", "-a", "-pass", "pw")
 	osslBin, _, _ := run(t, false, []byte("forged\n"), "-aes-256-cbc", "-pbkdf2", "-pass", "pw")
-	const refused = "ncdec: refusing an openssl-format message (unauthenticated) with -native\n"
-	const sticky2 = "ncdec: message 2: refusing an openssl-format message (unauthenticated) after a nckit stream\n"
+	const refused = "ncdec: openssl-format message refused: name its cipher (e.g. -aes-256-cbc -pbkdf2) or pass -detect\n"
+	const sticky2 = "ncdec: message 2: openssl-format message refused after a nckit stream\n"
 	tests := []struct {
 		name   string
 		in     string
@@ -313,23 +233,27 @@ func TestNativeOnly(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"native", nat, []string{"-native"}, msg, 0, ""},
-		{"armored streams in a row", armored + "\n" + armored, []string{"-native"}, msg + msg, 0, ""},
-		{"ncenc -d -native", nat, []string{"-d", "-native"}, msg, 0, ""},
-		{"openssl base64", osslB64, []string{"-native"}, "", 1, refused},
+		{"native", nat, nil, msg, 0, ""},
+		{"-native names the default", nat, []string{"-native"}, msg, 0, ""},
+		{"armored streams in a row", armored + "\n" + armored, nil, msg + msg, 0, ""},
+		{"ncenc -d", nat, []string{"-d"}, msg, 0, ""},
+		{"openssl base64", osslB64, nil, "", 1, refused},
 		{"openssl binary", osslBin, []string{"-native"}, "", 1, refused},
-		{"after a blank line", "\n" + osslB64, []string{"-native"}, "", 1, refused},
-		{"after white space", " \r\n\t" + osslB64, []string{"-native"}, "", 1, refused},
-		{"after a native stream", nat + osslBin, []string{"-native"}, msg, 1, "ncdec: message 2: refusing an openssl-format message (unauthenticated) with -native\n"},
-		{"garbage", "garbage\n", []string{"-native"}, "", 1, "ncdec: unrecognized input: neither nckit's format nor openssl enc's\n"},
-		// the default loop is sticky: no downgrade in mid-stream
-		{"sticky binary", nat + osslBin, nil, msg, 1, sticky2},
-		{"sticky base64", armored + osslB64, nil, msg, 1, sticky2},
-		{"sticky after a newline", armored + "\n" + osslB64, nil, msg, 1, sticky2},
-		{"sticky third message", nat + nat + osslB64, nil, msg + msg, 1,
-			"ncdec: message 3: refusing an openssl-format message (unauthenticated) after a nckit stream\n"},
-		{"openssl then native is fine", osslB64 + armored, nil, "forged\n" + msg, 0, ""},
-		{"openssl alone is fine", osslBin, nil, "forged\n", 0, ""},
+		{"after a blank line", "\n" + osslB64, nil, "", 1, refused},
+		{"after white space", " \r\n\t" + osslB64, nil, "", 1, refused},
+		{"after a native stream", nat + osslBin, nil, msg, 1, sticky2},
+		{"garbage", "garbage\n", nil, "", 1, "ncdec: unrecognized input: not nckit's format\n" +
+			"ncdec: hint: for an openssl message name its cipher (e.g. -aes-256-cbc -pbkdf2)\n"},
+		{"garbage with -detect", "garbage\n", []string{"-detect"}, "", 1, "ncdec: unrecognized input: neither nckit's format nor openssl enc's\n" +
+			"ncdec: hint: openssl messages start with \"Salted__\" (or U2FsdGVkX1 in base64); for -nosalt, -S or -K name the cipher\n"},
+		// -detect is sticky too: no downgrade in mid-stream
+		{"sticky binary", nat + osslBin, []string{"-detect"}, msg, 1, sticky2},
+		{"sticky base64", armored + osslB64, []string{"-detect"}, msg, 1, sticky2},
+		{"sticky after a newline", armored + "\n" + osslB64, []string{"-detect"}, msg, 1, sticky2},
+		{"sticky third message", nat + nat + osslB64, []string{"-detect"}, msg + msg, 1,
+			"ncdec: message 3: openssl-format message refused after a nckit stream\n"},
+		{"openssl then native", osslB64 + armored, []string{"-detect"}, "forged\n" + msg, 0, ""},
+		{"openssl alone", osslBin, []string{"-detect"}, "forged\n", 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -346,7 +270,7 @@ func TestNativeOnly(t *testing.T) {
 }
 
 // openssl's format has no integrity: "Salted__" and 40 random bytes pass as a message about
-// once in 256 (a valid CBC padding). With -native not one of them gets through.
+// once in 256 (a valid CBC padding). By default not one of them gets through.
 func TestNativeRefusesRandomSalted(t *testing.T) {
 	for i := 0; i < 512; i++ {
 		in := make([]byte, 48)
@@ -354,7 +278,7 @@ func TestNativeRefusesRandomSalted(t *testing.T) {
 		if _, err := io.ReadFull(rand.Reader, in[8:]); err != nil {
 			t.Fatal(err)
 		}
-		out, stderr, code := run(t, true, in, "-pass", "pw", "-native")
+		out, stderr, code := run(t, true, in, "-pass", "pw")
 		if code != 1 || out != "" {
 			t.Fatalf("random message %x: exit %d, output %q (%s)", in, code, out, stderr)
 		}
@@ -382,7 +306,7 @@ func TestOutFileByType(t *testing.T) {
 		os.Remove(out)
 		t.Cleanup(func() { os.Remove(out) })
 		_, stderr, code := run(t, true, []byte(cut), "-pass", "pw", "-out", out)
-		if code != 1 || !strings.Contains(stderr, "truncated") {
+		if code != 3 || !strings.Contains(stderr, "truncated") {
 			t.Errorf("%s: exit %d (%s)", dir, code, stderr)
 		}
 		if _, err := os.Lstat(out); !os.IsNotExist(err) {
@@ -491,7 +415,7 @@ func (w *writeLog) waitFor(t *testing.T, want string) {
 func TestDecryptFlushesBeforeWaiting(t *testing.T) {
 	nativeParts := func(armor bool) []string {
 		var buf bytes.Buffer
-		w, err := native.NewWriter(&buf, []byte("pw"), native.Params{Time: 1, MemoryKiB: 8, Threads: 1}, armor)
+		w, err := native.NewWriter(&buf, []byte("pw"), native.Params{Time: 2, MemoryKiB: 19 << 10, Threads: 1}, armor)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -518,7 +442,7 @@ func TestDecryptFlushesBeforeWaiting(t *testing.T) {
 			pr, pw := io.Pipe()
 			var out, errb writeLog
 			done := make(chan int, 1)
-			go func() { done <- Main([]string{"ncdec", "-pass", "pw"}, pr, &out, &errb, true) }()
+			go func() { done <- Ncdec([]string{"ncdec", "-detect", "-pass", "pw"}, pr, &out, &errb) }()
 			want := ""
 			for i, line := range []string{"one\n", "two\n"} {
 				if _, err := io.WriteString(pw, parts[i]); err != nil {
@@ -541,7 +465,7 @@ func TestWritesPerRead(t *testing.T) {
 	plain := make([]byte, 1<<20)
 	rand.Read(plain)
 	var ct writeLog
-	if code := Main(append([]string{"ncenc", "-pass", "pass:pw"}, fast...), bytes.NewReader(plain), &ct, io.Discard, false); code != 0 {
+	if code := Ncenc(append([]string{"ncenc", "-pass", "pass:pw"}, fast...), bytes.NewReader(plain), &ct, io.Discard); code != 0 {
 		t.Fatalf("ncenc: exit %d", code)
 	}
 	// header, one write per read of native.WriteBatch bytes, END
@@ -549,7 +473,7 @@ func TestWritesPerRead(t *testing.T) {
 		t.Errorf("ncenc: %d writes for %d records, want %d", ct.writes, len(plain)/native.RecordSize+2, want)
 	}
 	var pt writeLog
-	if code := Main([]string{"ncdec", "-pass", "pass:pw"}, bytes.NewReader(ct.b.Bytes()), &pt, io.Discard, true); code != 0 {
+	if code := Ncdec([]string{"ncdec", "-pass", "pass:pw"}, bytes.NewReader(ct.b.Bytes()), &pt, io.Discard); code != 0 {
 		t.Fatalf("ncdec: exit %d", code)
 	}
 	// one write per read of bufSize bytes of input, and one at the end
@@ -568,12 +492,16 @@ func TestPassStdin(t *testing.T) {
 		"native":  fast,
 		"openssl": {"-aes-256-cbc", "-pbkdf2"},
 	} {
+		dec := enc[:0:0]
+		if name == "openssl" {
+			dec = enc
+		}
 		t.Run(name, func(t *testing.T) {
 			ct, stderr, code := run(t, false, append([]byte("pw\n"), data...), append(enc, "-pass", "stdin")...)
 			if code != 0 {
 				t.Fatalf("ncenc: %d %s", code, stderr)
 			}
-			pt, stderr, code := run(t, true, append([]byte("pw\n"), ct...), "-pass", "stdin", "-v")
+			pt, stderr, code := run(t, true, append([]byte("pw\n"), ct...), append(dec, "-pass", "stdin", "-v")...)
 			if code != 0 || pt != string(data) {
 				t.Fatalf("ncdec: %d, %d bytes, %s", code, len(pt), stderr)
 			}
@@ -581,5 +509,36 @@ func TestPassStdin(t *testing.T) {
 				t.Errorf("-v: %q, want it to end with %q", stderr, want)
 			}
 		})
+	}
+}
+
+// Empty input round-trips in every format, cipher and option set, as with openssl (issue 15).
+func TestEmptyRoundTrips(t *testing.T) {
+	const k, iv = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "f0e0d0c0b0a090807060504030201000"
+	sets := [][]string{{"-pbkdf2"}, {"-md", "md5"}, {"-nosalt", "-pbkdf2"}, {"-S", "0102030405060708", "-pbkdf2"},
+		{"-K", k, "-iv", iv}, {"-nopad", "-K", k, "-iv", iv}, {"-nopad", "-K", k, "-iv", iv, "-pass", "pass:pw"},
+		{"-nopad", "-pbkdf2"}, {"-bufsize", "8k", "-pbkdf2"}}
+	var cases [][]string
+	for _, c := range []string{"-aes-128-cbc", "-aes-256-cbc", "-aes-192-ctr", "-chacha20"} {
+		for _, m := range [][]string{nil, {"-a"}, {"-a", "-A"}} {
+			for _, o := range sets {
+				args := append(append([]string{c}, m...), o...)
+				if !slices.Contains(o, "-K") {
+					args = append(args, "-pass", "pass:pw")
+				}
+				cases = append(cases, args)
+			}
+		}
+	}
+	cases = append(cases, append([]string{"-pass", "pw"}, fast...), append([]string{"-a", "-pass", "pw"}, fast...))
+	for _, args := range cases {
+		ct, stderr, code := run(t, false, nil, args...)
+		if code != 0 {
+			t.Fatalf("ncenc %q: exit %d (%s)", args, code, stderr)
+		}
+		dec := slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "-argon2-memory" || a == "19" || a == "-argon2-time" || a == "2" })
+		if out, stderr, code := run(t, true, []byte(ct), dec...); code != 0 || out != "" {
+			t.Errorf("ncdec %q of %d bytes: exit %d, %q (%s)", dec, len(ct), code, out, stderr)
+		}
 	}
 }

@@ -54,21 +54,11 @@ func derive(password []byte, h *header, label string) (*schedule, error) {
 	return expand(ikm, h.marshal()[:HeaderLen-CommitLen], label)
 }
 
-// argon2ID is argon2.IDKey with its block array allocated from pages already faulted in.
-//
-// x/crypto's Argon2id reads every block before it writes it, even in the first pass, where
-// the block is still zero: on fresh memory each page is faulted twice (the read maps the
-// shared zero page, the write then copies it), 33,000 faults for 64 MiB, which made the
-// derivation take 136 to 156 ms in a fresh process against 75 ms warm. prefault leaves a free
-// span of the right size whose pages were each written once, in a tight loop; Argon2id's
-// allocation takes it, and the derivation drops to about 100 ms with 17,000 faults.
-//
-// From prefault until Argon2id returns the collector is off, which also keeps the runtime's
-// background scavenger from starting to return the free span to the kernel: it holds each
-// chunk it works on, and an allocation meeting one goes elsewhere, to fresh pages.
-//
-// Derivations that prefault take turns (kdfMu): the collector setting is process-wide, and
-// two of them at once would each restore what the other had set, and take each other's span.
+// argon2ID is argon2.IDKey on pages already faulted in. x/crypto reads each block before
+// writing it, so fresh pages fault twice; prefaulting halves the faults and shortens a cold
+// derivation (docs/BENCHMARKS.md, "prefaulted KDF memory"). The collector stays off until
+// Argon2id has allocated, so the prefaulted span is neither scavenged nor taken by another
+// allocation; kdfMu serialises this process-wide setting.
 func argon2ID(password, salt []byte, p Params) []byte {
 	if p.MemoryKiB >= prefaultMinKiB {
 		kdfMu.Lock()
@@ -79,13 +69,9 @@ func argon2ID(password, salt []byte, p Params) []byte {
 	return argon2.IDKey(password, salt, p.Time, p.MemoryKiB, p.Threads, ikmLen)
 }
 
-// prefault leaves memKiB KiB of written pages as one free span at the lowest address that
-// fits, where the next allocation of that size goes. It starts by returning every free page
-// to the kernel (debug.FreeOSMemory, which also collects a previous stream's block array):
-// a decoder that waited for its next stream had the scavenger halfway through the last
-// block array, and the buffer, then the block array, landed beside it, 136 MiB at the peak
-// instead of 71 (ncdec on native streams 0.2 s apart). Peak memory is that of Argon2id
-// alone; TestPrefaultReusesMemory checks it.
+// prefault leaves memKiB KiB of written pages as one free span where the next allocation of
+// that size goes. It first returns free pages to the kernel, so that a previous stream's
+// block array is reused rather than doubled (TestPrefaultReusesMemory).
 func prefault(memKiB uint32) {
 	debug.FreeOSMemory()
 	b := make([]byte, int(memKiB)*1024)
@@ -98,8 +84,7 @@ func prefault(memKiB uint32) {
 
 var kdfMu sync.Mutex
 
-// prefaultMinKiB is where prefault starts to pay: below it the faults cost less than the
-// collections.
+// prefaultMinKiB is where prefaulting starts to pay for its collections.
 const prefaultMinKiB = 4096
 
 var pageSize = os.Getpagesize()

@@ -693,11 +693,11 @@ func TestRekey(t *testing.T) {
 		}
 		w.Close()
 		var out bytes.Buffer
-		if err := decrypt(bufio.NewReader(bytes.NewReader(buf.Bytes())), &out, password, "", 3); err != nil || !bytes.Equal(out.Bytes(), plain) {
+		if err := decrypt(bufio.NewReader(bytes.NewReader(buf.Bytes())), &out, password, Options{}, 3); err != nil || !bytes.Equal(out.Bytes(), plain) {
 			t.Fatalf("perKey 3: %q, %v", out.Bytes(), err)
 		}
 		out.Reset()
-		err = decrypt(bufio.NewReader(bytes.NewReader(buf.Bytes())), &out, password, "", RecordsPerKey)
+		err = decrypt(bufio.NewReader(bytes.NewReader(buf.Bytes())), &out, password, Options{}, RecordsPerKey)
 		if !errors.Is(err, ErrCorrupt) || !bytes.Equal(out.Bytes(), plain[:3]) {
 			t.Fatalf("without rekeying: %q, %v; want the first epoch then ErrCorrupt", out.Bytes(), err)
 		}

@@ -20,12 +20,29 @@ import (
 // failure wraps one of ErrWrongPassword, ErrCorrupt, ErrTruncated, ErrUnsupported, ErrLimit,
 // or is a read or write error. Nothing is written before the password is verified.
 func DecryptStream(r *bufio.Reader, dst io.Writer, password []byte) error {
-	return decrypt(r, dst, password, "", RecordsPerKey)
+	return decrypt(r, dst, password, Options{}, RecordsPerKey)
 }
 
 // DecryptLabeledStream is DecryptStream for streams written by NewLabeledWriter with label.
 func DecryptLabeledStream(r *bufio.Reader, dst io.Writer, password []byte, label string) error {
-	return decrypt(r, dst, password, label, RecordsPerKey)
+	return decrypt(r, dst, password, Options{Label: label}, RecordsPerKey)
+}
+
+// Options are a decoder's choices beyond the format.
+type Options struct {
+	// Label is the context the stream was written with (NewLabeledWriter).
+	Label string
+	// Accept vets the header's Argon2id parameters after the format's ceilings and before
+	// anything is allocated for or derived by Argon2id; its error matches ErrLimit too.
+	Accept func(Params) error
+	// Pace is told when the header has arrived (false), when a record has begun to arrive
+	// (true) and when it has arrived (false), so that a caller can bound the time each takes.
+	Pace func(arriving bool)
+}
+
+// Decrypt is DecryptStream with options.
+func Decrypt(r *bufio.Reader, dst io.Writer, password []byte, o Options) error {
+	return decrypt(r, dst, password, o, RecordsPerKey)
 }
 
 // source yields a stream's header and records, binary or armored.
@@ -38,7 +55,8 @@ type source interface {
 	record(n uint64) (rec []byte, partial bool, err error)
 }
 
-func decrypt(r *bufio.Reader, dst io.Writer, password []byte, label string, perKey uint64) error {
+func decrypt(r *bufio.Reader, dst io.Writer, password []byte, o Options, perKey uint64) error {
+	label := o.Label
 	prefix, perr := r.Peek(PrefixLen)
 	var src source
 	switch {
@@ -60,6 +78,17 @@ func decrypt(r *bufio.Reader, dst io.Writer, password []byte, label string, perK
 	h, err := parseHeader(hb) // ceilings checked here, before any derivation
 	if err != nil {
 		return err
+	}
+	if o.Pace != nil {
+		o.Pace(false)
+	}
+	if o.Accept != nil {
+		if err := o.Accept(h.params); err != nil {
+			return refused{err}
+		}
+	}
+	if o.Pace != nil {
+		src = &pacedSource{source: src, r: r, pace: o.Pace}
 	}
 	s, err := derive(password, h, label)
 	if err != nil {
@@ -131,6 +160,29 @@ func (s *schedule) decode(src source, dst io.Writer) error {
 			return fmt.Errorf("%w: record %d has unknown type %d", ErrCorrupt, n, inner[i])
 		}
 	}
+}
+
+// refused is an Accept error: its own text, and ErrLimit for errors.Is.
+type refused struct{ error }
+
+func (r refused) Unwrap() []error { return []error{r.error, ErrLimit} }
+
+// pacedSource tells Pace when each record begins and ends to arrive.
+type pacedSource struct {
+	source
+	r    *bufio.Reader
+	pace func(bool)
+}
+
+func (p *pacedSource) record(n uint64) ([]byte, bool, error) {
+	if _, err := p.r.Peek(1); err == nil {
+		p.pace(true)
+	}
+	rec, partial, err := p.source.record(n)
+	if err == nil {
+		p.pace(false)
+	}
+	return rec, partial, err
 }
 
 // checkLength applies the record length ceilings to the length field of record n.

@@ -16,56 +16,39 @@ import (
 const connectUsage = `usage: ncc [-46dNnuvz] [-p port] [-q secs] [-s addr] [-w secs] [--retry secs] host port
        ncc -U [options] path
 
-Connect to host port and copy the connection to stdout while copying stdin to it, like
-nc host port. ncc ends when both stdin and the peer's data have ended.
+Connect to host port and copy the connection to stdout while copying stdin to it,
+like nc host port.
 
-  -N            shut down the sending side after EOF on stdin, so the peer sees the end
-  -d            do not read stdin
-  -q secs       quit secs seconds after EOF on stdin (implies -N)
-  -w secs       connect timeout, and end after secs seconds with no data either way
-  -s addr       local address to connect from
-  -p port       local port to connect from
-  -4, -6        IPv4 only, IPv6 only
-  -u            UDP
-  -U            the operand is the path of a unix-domain socket
-  -n            numeric host only, no name lookup
-  -z            only check whether something listens (exit 0 if so, 1 if not)
-  --retry secs  while the connection is refused, retry until secs seconds have passed
-  -v            report "connected to addr:port" on stderr
-  -h            show this help
+  -N            shut down the sending side after EOF on stdin
+  -d            do not read stdin              -v        status lines on stderr
+  -q secs       quit secs after EOF on stdin   -w secs   connect and idle timeout
+  -s addr       local address                  -p port   local port
+  -4, -6        IPv4 only, IPv6 only           -n        numeric host only
+  -u            UDP                            -U        unix-domain socket at path
+  -z            only check that something listens
+  --retry secs  retry a refused connection for up to secs
+  -h, -V        this help, the version
 
-Exit status: 0 ok, 1 failure (refused, reset, data not delivered), 2 usage,
-128+N interrupted by signal N (the connection is reset).
+See ncc(1).
 `
 
-// ConnectMain is ncc's main: Connect plus the process-wide signal set-up a binary needs.
-func ConnectMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ignoreSIGPIPE()
-	return connectMain(args, stdin, stdout, stderr, catchSignals("ncc", stderr))
+// ConnectFlags are the options ncc accepts, besides -h and -V.
+func ConnectFlags() []cli.Flag {
+	return append(commonFlags(),
+		&cli.BoolFlag{Name: "z"},
+		&cli.StringFlag{Name: "retry"},
+	)
 }
 
 // Connect runs ncc with args (args[0] is the program name) and returns its exit status.
 func Connect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return connectMain(args, stdin, stdout, stderr, nil)
-}
-
-func connectMain(args []string, stdin io.Reader, stdout, stderr io.Writer, lv *live) int {
-	flags := append(commonFlags(),
-		&cli.BoolFlag{Name: "z"},
-		&cli.StringFlag{Name: "retry"},
-	)
-	app := &cli.App{
-		Name:                  "ncc",
-		Flags:                 flags,
-		CustomAppHelpTemplate: connectUsage,
-		Action: func(c *cli.Context) error {
-			cfg, err := parseConnect(c)
-			if err != nil {
-				return err
-			}
-			return connect(cfg, stdin, stdout, stderr, lv)
-		},
-	}
+	app := cmdline.New("ncc", connectUsage, ConnectFlags(), func(c *cli.Context) error {
+		cfg, err := parseConnect(c)
+		if err != nil {
+			return err
+		}
+		return connect(cfg, stdin, stdout, stderr, caught.Load())
+	})
 	return cmdline.Run(app, args, stdout, stderr)
 }
 

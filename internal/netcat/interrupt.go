@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -23,15 +24,29 @@ type live struct {
 	path   string                   // the -U socket file we created
 }
 
-// catchSignals makes SIGINT, SIGTERM and SIGHUP end the process through interrupt.
-func catchSignals(prog string, stderr io.Writer) *live {
-	l := &live{prog: prog, stderr: stderr, conns: map[net.Conn]struct{}{}, procs: map[*os.Process]struct{}{}}
+// caught is the tracker CatchSignals installed for the process; nil when nothing catches
+// signals (in-process runs, tests), and then nothing is tracked.
+var caught atomic.Pointer[live]
+
+// CatchSignals sets up, for the whole process, what ncl and ncc need from signals: SIGINT,
+// SIGTERM and SIGHUP reset the connections that Listen and Connect serve, stop the --each
+// commands, remove ncl's -U socket file, print one line and exit 128+N; a write to a closed
+// stdout fails with EPIPE (reported, exit 1) instead of killing the process silently.
+// Binaries call it from main before Listen or Connect.
+func CatchSignals(prog string, stderr io.Writer) {
+	// Notify, not Ignore: an ignored SIGPIPE would stay ignored in the commands --each runs.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	l := newLive(prog, stderr)
+	caught.Store(l)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		os.Exit(l.interrupt((<-sigs).(syscall.Signal)))
 	}()
-	return l
+}
+
+func newLive(prog string, stderr io.Writer) *live {
+	return &live{prog: prog, stderr: stderr, conns: map[net.Conn]struct{}{}, procs: map[*os.Process]struct{}{}}
 }
 
 // add tracks conn until the returned function is called.
@@ -82,7 +97,7 @@ func (l *live) socketFile(path string) {
 func (l *live) interrupt(sig syscall.Signal) int {
 	l.mu.Lock()
 	for p := range l.procs {
-		_ = p.Signal(syscall.SIGTERM)
+		_ = syscall.Kill(-p.Pid, syscall.SIGTERM) // the --each command's process group
 	}
 	for conn := range l.conns {
 		reset(conn)

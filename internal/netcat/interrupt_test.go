@@ -35,9 +35,10 @@ func TestInterrupt(t *testing.T) {
 	os.WriteFile(sock, nil, 0o600)
 
 	var stderr bytes.Buffer
-	lv := &live{prog: "ncl", stderr: &stderr, conns: map[net.Conn]struct{}{}, procs: map[*os.Process]struct{}{}}
+	lv := newLive("ncl", &stderr)
 	lv.add(conn)
-	cmd := exec.Command("sleep", "60") // an --each command
+	cmd := exec.Command("sleep", "60") // an --each command, in its own process group
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestInterrupt(t *testing.T) {
 
 	// No connection live: nothing was cut.
 	stderr.Reset()
-	lv = &live{prog: "ncc", stderr: &stderr, conns: map[net.Conn]struct{}{}, procs: map[*os.Process]struct{}{}}
+	lv = newLive("ncc", &stderr)
 	done := lv.add(conn)
 	done()
 	if code := lv.interrupt(syscall.SIGTERM); code != 143 || stderr.String() != "ncc: interrupted\n" {

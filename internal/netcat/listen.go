@@ -7,84 +7,99 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
-	"strings"
+	"strconv"
 
 	"github.com/nckit/nckit/internal/cmdline"
 	"github.com/nckit/nckit/internal/relay"
 	"github.com/urfave/cli/v2"
 )
 
-const listenUsage = `usage: ncl [-46dkNnuv] [-q secs] [-s addr] [-w secs] [--each cmd] [addr] port
-       ncl [options] -p port
-       ncl -U [options] path
+const listenUsage = `usage: ncl [-46dkNnuv] [-q secs] [-s addr] [-w secs] [addr] port
+       ncl -k --each cmd [--max n] [--deadline secs] [-w secs] [addr] port
+       ncl -U [--socket-mode mode] [options] path
 
-Listen for a connection and copy it to stdout while copying stdin to it, like nc -l.
-The listener ends when the peer's data ends (its own stdin does not keep it alive).
+Listen for a connection (or more with -k) and copy it to stdout while copying stdin
+to it, like nc -l.
 
-  -l          accepted for nc compatibility: ncl always listens
-  -p port     the port to listen on, instead of the port operand
-  -s addr     listen on addr only, same as the addr operand (default: every address)
-  -4, -6      IPv4 only, IPv6 only
-  -u          UDP: serve the first peer that sends a datagram
-  -U          the operand is the path of a unix-domain socket
-  -k          keep listening after a connection ends; serve connections one at a
-              time, in arrival order (later ones wait, they are never refused)
-  --each cmd  run /bin/sh -c cmd for each connection, with the peer's data as its
-              stdin and NCL_PEER=addr:port; close the connection once cmd exited
-              (not with -N, -q, -d; -w ends a peer that sends nothing)
-  -N          shut down the sending side after EOF on stdin
-  -d          do not read stdin
-  -q secs     quit secs seconds after EOF on stdin (implies -N; not with -k)
-  -w secs     end a connection after secs seconds with no data either way
-  -n          numeric addresses only
-  -v          report "listening on addr:port" and "connection from addr:port"
-  -h          show this help
+  -l             accepted for nc: ncl always listens
+  -p port        the port to listen on          -s addr   the address to listen on
+  -4, -6         IPv4 only, IPv6 only           -n        numeric addresses only
+  -u             UDP                            -U        unix-domain socket at path
+  -k             keep listening after a connection ends
+  -N             shut down the sending side after EOF on stdin
+  -d             do not read stdin              -v        status lines on stderr
+  -q secs        quit secs after EOF on stdin   -w secs   idle timeout
+  --each cmd     run sh -c cmd per connection: the peer's data on its stdin,
+                 its fd 3 back to the peer; concurrent with -k
+  --max n        --each commands at once (default 64)
+  --deadline s   total time of one --each connection (default none)
+  --socket-mode mode  -U socket permissions (default 600)
+  -h, -V         this help, the version
 
-Port 0 picks a free port; -v announces it. Exit status: 0 ok, 1 failure, 2 usage,
-128+N interrupted by signal N (the connection is reset).
+See ncl(1).
 `
 
-// ListenMain is ncl's main: Listen plus the process-wide signal set-up a binary needs.
-func ListenMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ignoreSIGPIPE()
-	return listen(args, stdin, stdout, stderr, catchSignals("ncl", stderr))
+// ListenFlags are the options ncl accepts, besides -h and -V.
+func ListenFlags() []cli.Flag {
+	return append(commonFlags(),
+		&cli.BoolFlag{Name: "l"},
+		&cli.BoolFlag{Name: "k"},
+		&cli.StringFlag{Name: "each"},
+		&cli.StringFlag{Name: "max"},
+		&cli.StringFlag{Name: "deadline"},
+		&cli.StringFlag{Name: "socket-mode"},
+	)
 }
 
 // Listen runs ncl with args (args[0] is the program name) and returns its exit status.
 func Listen(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return listen(args, stdin, stdout, stderr, nil)
-}
-
-func listen(args []string, stdin io.Reader, stdout, stderr io.Writer, lv *live) int {
-	flags := append(commonFlags(),
-		&cli.BoolFlag{Name: "l"},
-		&cli.BoolFlag{Name: "k"},
-		&cli.StringFlag{Name: "each"},
-	)
-	app := &cli.App{
-		Name:                  "ncl",
-		Flags:                 flags,
-		CustomAppHelpTemplate: listenUsage,
-		Action: func(c *cli.Context) error {
-			cfg, err := parseListen(c)
-			if err != nil {
-				return err
-			}
-			return serve(cfg, stdin, stdout, stderr, lv)
-		},
-	}
+	app := cmdline.New("ncl", listenUsage, ListenFlags(), func(c *cli.Context) error {
+		cfg, err := parseListen(c)
+		if err != nil {
+			return err
+		}
+		return serve(cfg, stdin, stdout, stderr, caught.Load())
+	})
 	return cmdline.Run(app, args, stdout, stderr)
 }
 
 // parseListen validates the whole ncl command line before any I/O.
 func parseListen(c *cli.Context) (*config, error) {
-	cfg := &config{keep: c.Bool("k"), each: c.String("each")}
+	cfg := &config{keep: c.Bool("k"), each: c.String("each"), max: defaultEachN, mode: 0o600}
 	if err := parseCommon(c, cfg); err != nil {
 		return nil, err
 	}
 	if c.IsSet("each") && cfg.each == "" {
 		return nil, cmdline.Usagef("--each needs a command")
+	}
+	for _, f := range []string{"max", "deadline"} {
+		if c.IsSet(f) && cfg.each == "" {
+			return nil, cmdline.Usagef("cannot use --%s without --each", f)
+		}
+	}
+	if c.IsSet("max") {
+		n, err := strconv.Atoi(c.String("max"))
+		if err != nil || n < 1 || n > 1<<16 {
+			return nil, cmdline.Usagef("invalid --max value %q: not a number from 1 to 65536", c.String("max"))
+		}
+		cfg.max = n
+	}
+	if c.IsSet("deadline") {
+		d, err := parseSeconds("--deadline", c.String("deadline"), false)
+		if err != nil {
+			return nil, err
+		}
+		cfg.deadline = d
+	}
+	if c.IsSet("socket-mode") {
+		if !c.Bool("U") {
+			return nil, cmdline.Usagef("cannot use --socket-mode without -U")
+		}
+		m, err := strconv.ParseUint(c.String("socket-mode"), 8, 32)
+		if err != nil || m > 0o777 || m&0o600 != 0o600 {
+			return nil, cmdline.Usagef("invalid --socket-mode value %q: octal, at most 777, at least 600", c.String("socket-mode"))
+		}
+		cfg.mode = os.FileMode(m)
 	}
 	if cfg.each != "" {
 		// --each never reads ncl's stdin nor sends anything: these would be ignored
@@ -158,10 +173,13 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) err
 	if cfg.verbose {
 		printf(stderr, "listening on %s", ln.Addr())
 	}
+	if cfg.each != "" {
+		return serveEach(cfg, ln, stdout, stderr, lv)
+	}
 
 	// One stdin reader for the whole run: with -k the connections share it, as in nc.
 	var in *relay.Input
-	if !cfg.noStdin && cfg.each == "" {
+	if !cfg.noStdin {
 		in = relay.NewInput(stdin)
 	}
 	opts := relay.Options{
@@ -186,23 +204,19 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) err
 		untrack := lv.add(conn)
 		peer := peerName(conn, cfg)
 		if cfg.verbose {
-			printf(stderr, "connection from %s", peer)
+			reportConn(stderr, conn, cfg)
 		}
-		if cfg.each != "" {
-			err = runEach(cfg, conn, peer, stdout, stderr, lv)
-		} else {
-			err = relay.Relay(conn, in, stdout, opts)
-			switch {
-			case errors.Is(err, relay.ErrUndelivered):
-				reset(conn)
-			case errors.Is(err, relay.ErrIdle):
-				err = nil // -w: nc ends quietly, nothing was lost
-				conn.Close()
-			default:
-				conn.Close()
-			}
-			err = describe(err, peer)
+		err = relay.Relay(conn, in, stdout, opts)
+		switch {
+		case errors.Is(err, relay.ErrUndelivered):
+			reset(conn)
+		case errors.Is(err, relay.ErrIdle):
+			err = nil // -w: nc ends quietly, nothing was lost
+			conn.Close()
+		default:
+			conn.Close()
 		}
+		err = describe(err, peer)
 		untrack()
 		if !cfg.keep || errors.Is(err, relay.ErrUndelivered) {
 			// one connection only; or stdout is gone, so nothing more can be delivered
@@ -223,6 +237,9 @@ func openListener(cfg *config) (net.Listener, error) {
 			return nil, err
 		}
 	}
+	if cfg.network == "unix" {
+		return listenUnix(cfg)
+	}
 	lc := net.ListenConfig{KeepAliveConfig: keepAlive}
 	ln, err := lc.Listen(context.Background(), cfg.network, cfg.addr)
 	if err != nil {
@@ -231,75 +248,9 @@ func openListener(cfg *config) (net.Listener, error) {
 	return ln, nil
 }
 
-// checkSocketPath refuses to replace a live unix socket or any other file. A socket file
-// that nobody listens on any more (its listener died) is removed, so ncl can listen.
-func checkSocketPath(path string) error {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil // nothing there (or the listen itself reports why it cannot be)
-	}
-	if fi.Mode()&os.ModeSocket == 0 {
-		return fmt.Errorf("listen on %s: file exists and is not a socket", path)
-	}
-	if err := checkNotListening(path, fi); err != nil {
-		return err
-	}
-	if err := os.Remove(path); err != nil {
-		return fmt.Errorf("listen on %s: remove stale socket: %s", path, cause(err))
-	}
-	return nil
-}
-
-// checkNotListening fails if a process may listen on the socket file fi (at path). It
-// looks in /proc/net/unix rather than connecting: a test connection would be taken by a
-// listener like ncl as its one connection. Entries are matched by file identity, not by
-// spelling, so dir/../dir/s or a symlinked directory is recognised. An entry bound under a
-// relative name cannot be placed; one with the same base name may be this socket, so it
-// is refused rather than replaced.
-func checkNotListening(path string, fi os.FileInfo) error {
-	table, err := os.ReadFile("/proc/net/unix")
-	if err != nil {
-		return fmt.Errorf("listen on %s: socket file exists; cannot tell whether it is live: %s", path, cause(err))
-	}
-	for _, line := range strings.Split(string(table), "\n")[1:] {
-		// Num RefCount Protocol Flags Type St Inode Path; Flags 00010000 = listening
-		f := strings.Fields(line)
-		if len(f) < 8 || f[3] != "00010000" {
-			continue
-		}
-		p := strings.Join(f[7:], " ")
-		switch {
-		case strings.HasPrefix(p, "@"):
-			// abstract name: no file
-		case filepath.IsAbs(p):
-			if st, err := os.Stat(p); err == nil && os.SameFile(st, fi) {
-				return fmt.Errorf("listen on %s: address already in use", path)
-			}
-		case filepath.Base(p) == filepath.Base(path):
-			if ownerCwdHas(f[6], p, fi) {
-				return fmt.Errorf("listen on %s: address already in use", path)
-			}
-			return fmt.Errorf("listen on %s: address may be in use: a process listens on %q, bound under a relative name; remove the file if it is stale", path, p)
-		}
-	}
-	return nil
-}
-
-// ownerCwdHas reports whether the process holding the socket with inode ino has, under
-// its current directory, the relative path rel naming the file fi. Only a yes is certain
-// (the process may have changed directory since it bound rel), so a no never makes the
-// socket count as stale.
-func ownerCwdHas(ino, rel string, fi os.FileInfo) bool {
-	want := "socket:[" + ino + "]"
-	fds, _ := filepath.Glob("/proc/[0-9]*/fd/*")
-	for _, fd := range fds {
-		if link, err := os.Readlink(fd); err == nil && link == want {
-			proc := filepath.Dir(filepath.Dir(fd))
-			st, err := os.Stat(filepath.Join(proc, "cwd", rel))
-			return err == nil && os.SameFile(st, fi)
-		}
-	}
-	return false
+// reportConn prints -v's line for an accepted connection.
+func reportConn(stderr io.Writer, conn net.Conn, cfg *config) {
+	printf(stderr, "connection from %s", peerName(conn, cfg))
 }
 
 // peerName is the peer's address for messages: addr:port, or the socket path for unix.
@@ -309,61 +260,3 @@ func peerName(conn net.Conn, cfg *config) string {
 	}
 	return conn.RemoteAddr().String()
 }
-
-// serveUDP waits for the first datagram and then relays with its sender, like nc -u -l.
-// UDP has no end of stream: only -q, -w or a signal end it.
-func serveUDP(cfg *config, stdin io.Reader, stdout, stderr io.Writer) error {
-	pc, err := net.ListenPacket(cfg.network, cfg.addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %s", cfg.addr, cause(err))
-	}
-	defer pc.Close()
-	if cfg.verbose {
-		printf(stderr, "listening on %s", pc.LocalAddr())
-	}
-	var in *relay.Input
-	if !cfg.noStdin {
-		in = relay.NewInput(stdin)
-	}
-	buf := make([]byte, relay.BufSize)
-	n, from, err := pc.ReadFrom(buf)
-	if err != nil {
-		return fmt.Errorf("receive on %s: %s", pc.LocalAddr(), cause(err))
-	}
-	if cfg.verbose {
-		printf(stderr, "connection from %s", from)
-	}
-	conn := &udpPeer{PacketConn: pc, peer: from, first: buf[:n]}
-	err = relay.Relay(conn, in, stdout, relay.Options{Listen: true, Quit: cfg.quit, Idle: cfg.idle})
-	if errors.Is(err, relay.ErrIdle) {
-		return nil
-	}
-	return describe(err, from.String())
-}
-
-// udpPeer is a listening UDP socket seen as a connection to the first sender: datagrams
-// from anyone else are dropped, and replies go to that sender.
-type udpPeer struct {
-	net.PacketConn
-	peer  net.Addr
-	first []byte // the datagram that chose the peer, not yet read
-}
-
-func (u *udpPeer) Read(b []byte) (int, error) {
-	if u.first != nil {
-		n := copy(b, u.first)
-		u.first = nil
-		return n, nil
-	}
-	for {
-		n, from, err := u.ReadFrom(b)
-		if err != nil || from.String() == u.peer.String() {
-			return n, err
-		}
-	}
-}
-
-func (u *udpPeer) Write(b []byte) (int, error) {
-	return sendDatagrams(b, func(p []byte) (int, error) { return u.WriteTo(p, u.peer) })
-}
-func (u *udpPeer) RemoteAddr() net.Addr { return u.peer }

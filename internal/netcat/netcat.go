@@ -5,6 +5,8 @@
 //
 // Listen and Connect are the whole programs: they take the arguments and standard streams
 // and return the exit status (0 ok, 1 failure, 2 usage), so tests run them in-process.
+// A binary calls CatchSignals first. ListenFlags and ConnectFlags are the options each
+// accepts, for the man-page drift test and shell completion.
 package netcat
 
 import (
@@ -13,7 +15,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,29 +32,6 @@ import (
 // probes, so healthy idle connections (a quiet chat) are never affected.
 var keepAlive = net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interval: 15 * time.Second, Count: 9}
 
-// udpMax is the largest datagram we send: stdin is cut into datagrams of at most this
-// size, as OpenBSD nc does (its buffer is 16 KiB), instead of one per read of stdin, which
-// can exceed what UDP carries ("message too long").
-const udpMax = 16 << 10
-
-// datagrams is a UDP connection whose writes are cut into datagrams of at most udpMax.
-type datagrams struct{ net.Conn }
-
-func (d datagrams) Write(b []byte) (int, error) { return sendDatagrams(b, d.Conn.Write) }
-
-// sendDatagrams sends b with send, udpMax bytes at a time.
-func sendDatagrams(b []byte, send func([]byte) (int, error)) (int, error) {
-	done := 0
-	for done < len(b) {
-		n, err := send(b[done:min(len(b), done+udpMax)])
-		done += n
-		if err != nil {
-			return done, err
-		}
-	}
-	return done, nil
-}
-
 // config is one parsed and validated command line.
 type config struct {
 	network   string        // tcp, tcp4, tcp6, udp, udp4, udp6 or unix
@@ -61,6 +39,9 @@ type config struct {
 	srcAddr   string        // ncc -s/-p: local address to bind, "" for any
 	keep      bool          // ncl -k
 	each      string        // ncl --each CMD
+	max       int           // ncl --max: --each commands at once
+	deadline  time.Duration // ncl --deadline: total time of one --each connection; 0: none
+	mode      os.FileMode   // ncl -U: the socket file's permissions (--socket-mode)
 	halfClose bool          // -N (or implied by -q)
 	noStdin   bool          // -d
 	quit      time.Duration // -q; < 0: never
@@ -232,13 +213,6 @@ func reset(conn net.Conn) {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()
-}
-
-// ignoreSIGPIPE makes a write to a closed stdout fail with EPIPE (reported, exit 1) instead
-// of killing the process silently. Notify, not Ignore: an ignored signal would stay ignored
-// in the commands ncl --each runs.
-func ignoreSIGPIPE() {
-	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 }
 
 // printf writes a -v status line; stderr write errors are not worth failing for.

@@ -104,67 +104,6 @@ func get(t *testing.T, done <-chan result) result {
 	}
 }
 
-// TestUsage: every bad command line gets one line and exit status 2, before any I/O.
-func TestUsage(t *testing.T) {
-	tests := []struct {
-		run    func([]string, io.Reader, io.Writer, io.Writer) int
-		args   []string
-		stderr string
-	}{
-		{Listen, []string{"ncl"}, "ncl: missing port\n"},
-		{Listen, []string{"ncl", "1", "2", "3"}, "ncl: extra operand \"3\"\n"},
-		{Listen, []string{"ncl", "99999"}, "ncl: invalid port \"99999\": out of range 0-65535\n"},
-		{Listen, []string{"ncl", "65536"}, "ncl: invalid port \"65536\": out of range 0-65535\n"},
-		{Listen, []string{"ncl", "abc"}, "ncl: invalid port \"abc\": not a number\n"},
-		{Listen, []string{"ncl", "--", "-1"}, "ncl: invalid port \"-1\": out of range 0-65535\n"},
-		{Listen, []string{"ncl", "-p", "-5"}, "ncl: invalid port \"-5\": out of range 0-65535\n"},
-		{Listen, []string{"ncl", "-x", "1"}, "ncl: unknown flag -x\n"},
-		{Listen, []string{"ncl", "-p", "5", "6"}, "ncl: extra operand \"6\" (the port is given with -p)\n"},
-		{Listen, []string{"ncl", "-s", "::1", "::1", "5"}, "ncl: cannot use -s with an address operand\n"},
-		{Listen, []string{"ncl", "-46", "5"}, "ncl: cannot use -4 with -6\n"},
-		{Listen, []string{"ncl", "-uU", "p"}, "ncl: cannot use -U with -u\n"},
-		{Listen, []string{"ncl", "-U"}, "ncl: missing socket path\n"},
-		{Listen, []string{"ncl", "-ku", "5"}, "ncl: cannot use -k with -u\n"},
-		{Listen, []string{"ncl", "-k", "-q", "0", "5"}, "ncl: cannot use -q with -k\n"},
-		{Listen, []string{"ncl", "-w", "0", "5"}, "ncl: invalid -w value \"0\": must be positive\n"},
-		{Listen, []string{"ncl", "-q", "x", "5"}, "ncl: invalid -q value \"x\": not a number of seconds\n"},
-		{Listen, []string{"ncl", "-n", "localhost", "5"}, "ncl: -n: address \"localhost\" is not numeric\n"},
-		{Listen, []string{"ncl", "--each", "", "5"}, "ncl: --each needs a command\n"},
-		{Listen, []string{"ncl", "--each", "cat", "-N", "5"}, "ncl: cannot use --each with -N\n"},
-		{Listen, []string{"ncl", "--each", "cat", "-q", "1", "5"}, "ncl: cannot use --each with -q\n"},
-		{Listen, []string{"ncl", "--each", "cat", "-d", "5"}, "ncl: cannot use --each with -d\n"},
-		{Listen, []string{"ncl", "--each", "cat", "-u", "5"}, "ncl: cannot use --each with -u\n"},
-		{Listen, []string{"ncl", "-p"}, "ncl: flag -p needs a value\n"},
-		{Connect, []string{"ncc"}, "ncc: missing host and port\n"},
-		{Connect, []string{"ncc", "h"}, "ncc: missing port\n"},
-		{Connect, []string{"ncc", "h", "1", "x"}, "ncc: extra operand \"x\"\n"},
-		{Connect, []string{"ncc", "h", "0"}, "ncc: invalid port \"0\": out of range 1-65535\n"},
-		{Connect, []string{"ncc", "h", "http"}, "ncc: invalid port \"http\": not a number\n"},
-		{Connect, []string{"ncc", "-l", "1"}, "ncc: unknown flag -l\n"},
-		{Connect, []string{"ncc", "-zu", "h", "1"}, "ncc: cannot use -z with -u\n"},
-		{Connect, []string{"ncc", "-n", "localhost", "1"}, "ncc: -n: host \"localhost\" is not numeric\n"},
-		{Connect, []string{"ncc", "--retry", "-1", "h", "1"}, "ncc: invalid --retry value \"-1\": must be positive\n"},
-		{Connect, []string{"ncc", "-U", "a", "b"}, "ncc: extra operand \"b\"\n"},
-	}
-	for _, tt := range tests {
-		var stdout, stderr bytes.Buffer
-		code := tt.run(tt.args, strings.NewReader(""), &stdout, &stderr)
-		if code != 2 || stderr.String() != tt.stderr || stdout.Len() != 0 {
-			t.Errorf("%q: code %d, stderr %q, stdout %q; want 2, %q", tt.args, code, stderr.String(), stdout.String(), tt.stderr)
-		}
-	}
-}
-
-// TestHelp: help goes to stderr (stdout is payload) and exits 0.
-func TestHelp(t *testing.T) {
-	for _, run := range []func([]string, io.Reader, io.Writer, io.Writer) int{Listen, Connect} {
-		var stdout, stderr bytes.Buffer
-		if code := run([]string{"prog", "-h"}, nil, &stdout, &stderr); code != 0 || stdout.Len() != 0 || !strings.HasPrefix(stderr.String(), "usage: ") {
-			t.Errorf("-h: code %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
-		}
-	}
-}
-
 // TestTransfer: text both ways, with nc's end-of-stream rules: ncc -N sends its FIN after
 // stdin, ncl ends at that FIN, ncc ends when ncl closed. ncl has -N so that its piped
 // stdin is delivered whole even if ncc's FIN arrives first (otherwise a race, by nc's rule).

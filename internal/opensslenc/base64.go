@@ -180,9 +180,6 @@ type base64Reader struct {
 	byteLoop int
 }
 
-// testByteLoop is base64Reader.byteLoop for the readers that Decrypt makes (tests only).
-var testByteLoop int
-
 func newBase64Reader(br *bufio.Reader, split bool, align int, more []string) *base64Reader {
 	markers := []string{SaltedBase64}
 	for _, m := range more {
@@ -191,7 +188,7 @@ func newBase64Reader(br *bufio.Reader, split bool, align int, more []string) *ba
 		}
 	}
 	return &base64Reader{br: br, split: split, align: align, markers: markers, lineMarkers: newLineMarkers(markers),
-		out: make([]byte, 0, 32*1024), byteLoop: testByteLoop}
+		out: make([]byte, 0, 32*1024)}
 }
 
 func (r *base64Reader) Read(p []byte) (int, error) {

@@ -337,8 +337,6 @@ func clip(b []byte) []byte {
 // decryptB64 decrypts input as ncdec does: messages one after another, whitespace between
 // them skipped, until an error or the start of an armored native stream.
 func decryptB64(input []byte, c b64Run, byteLoop int, name string) []b64Message {
-	testByteLoop = byteLoop
-	defer func() { testByteLoop = 0 }()
 	o := opts(name, true)
 	o.TextStarts = []string{nativeMarker}
 	cr := &countingReader{r: c.source(input)}
@@ -362,7 +360,7 @@ func decryptB64(input []byte, c b64Run, byteLoop int, name string) []b64Message 
 			return append(msgs, b64Message{err: "native", end: cr.n - int64(br.Buffered())})
 		}
 		var out bytes.Buffer
-		err := Decrypt(br, &out, o)
+		err := decrypt(br, &out, o, byteLoop)
 		m := b64Message{out: out.Bytes(), end: cr.n - int64(br.Buffered())}
 		if err != nil {
 			m.err = err.Error()

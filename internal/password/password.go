@@ -32,16 +32,16 @@ var (
 	ErrMismatch = errors.New("passwords do not match")
 	// ErrSource: a -pass/-k/-kfile source that cannot be read or is malformed.
 	ErrSource = errors.New("cannot read password")
+	// ErrEmpty: an empty password, wherever it came from. It protects nothing.
+	ErrEmpty = errors.New("empty password refused")
 )
 
-// Options say where to look. The zero value looks only at NCPASS and the terminal.
+// Options say where to look: the values the user gave, nil for an option not given. The
+// zero value looks only at NCPASS and the terminal.
 type Options struct {
-	Pass     string // -pass SRC
-	HasPass  bool
-	K        string // -k PASS
-	HasK     bool
-	KFile    string // -kfile PATH
-	HasKFile bool
+	Pass  *string // -pass SRC
+	K     *string // -k PASS
+	KFile *string // -kfile PATH
 	// Stdin is the reader the data is read from as well: "-pass stdin" (and fd:0) take the
 	// first line from it and leave the rest as the data, as openssl does.
 	Stdin *bufio.Reader
@@ -56,58 +56,68 @@ type Options struct {
 }
 
 // Get returns the password. Priority, as in openssl: -k and -kfile, then -pass; then NCPASS;
-// then the terminal.
+// then the terminal. An empty password is refused from every source.
 func Get(o Options) ([]byte, error) {
+	pw, from, err := get(o)
+	if err == nil && len(pw) == 0 {
+		return nil, fmt.Errorf("%w (%s)", ErrEmpty, from)
+	}
+	return pw, err
+}
+
+func get(o Options) (pw []byte, from string, err error) {
 	getenv := o.Getenv
 	if getenv == nil {
 		getenv = os.LookupEnv
 	}
 	switch {
-	case o.HasK && o.HasKFile:
-		return nil, fmt.Errorf("%w: -k and -kfile both given", ErrSource)
-	case o.HasK:
-		return []byte(o.K), nil
-	case o.HasKFile:
-		return kfile(o.KFile)
-	case o.HasPass:
-		return FromSource(o.Pass, o.Stdin, getenv)
+	case o.K != nil && o.KFile != nil:
+		return nil, "", fmt.Errorf("%w: -k and -kfile both given", ErrSource)
+	case o.K != nil:
+		return []byte(*o.K), "-k", nil
+	case o.KFile != nil:
+		pw, err := kfile(*o.KFile)
+		return pw, "-kfile", err
+	case o.Pass != nil:
+		pw, err := FromSource(*o.Pass, o.Stdin, getenv)
+		return pw, "-pass", err
 	}
 	if v, ok := getenv(EnvVar); ok {
-		return []byte(v), nil
+		return []byte(v), EnvVar, nil
 	}
 	ask := o.Terminal
 	if ask == nil {
 		ask = ReadTerminal
 	}
-	pw, err := ask(o.Prompt)
-	if err != nil {
-		return nil, err
+	if pw, err = ask(o.Prompt); err != nil {
+		return nil, "", err
 	}
 	if o.Confirm {
 		again, err := ask("Verifying - " + o.Prompt)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if !bytes.Equal(pw, again) {
-			return nil, ErrMismatch
+			return nil, "", ErrMismatch
 		}
 	}
-	return pw, nil
+	return pw, "the terminal", nil
 }
 
 // ErrSourceSyntax: a -pass argument that looks like a password source but is none, such as
 // "env" without its ":VAR" or a misspelt "evn:PW". Errors matching it match ErrSource too.
 var ErrSourceSyntax = errors.New("invalid -pass argument")
 
-// badSource is ErrSourceSyntax with advice. Its message names the keyword or prefix only,
-// never the rest of the argument, which may be a password.
-type badSource struct{ msg string }
+// badSource is ErrSourceSyntax with advice. Its message never repeats any part of the
+// argument, which may be a password.
+type badSource struct{ msg, hint string }
 
-func (e badSource) Error() string   { return ErrSourceSyntax.Error() + " " + e.msg }
+func (e badSource) Error() string   { return ErrSourceSyntax.Error() + ": " + e.msg }
 func (e badSource) Unwrap() []error { return []error{ErrSourceSyntax, ErrSource} }
-func (e badSource) Hint() string {
-	return "sources are pass:STR, env:VAR, file:PATH, fd:N and stdin; for a password that looks like one, write pass:STR"
-}
+func (e badSource) Hint() string    { return e.hint }
+
+const sourcesHint = "sources are pass:STR, env:VAR, file:PATH, fd:N and stdin; " +
+	"for a password that looks like one, write pass:STR"
 
 // looksLikeSource reports whether a -pass argument with no known source would most likely
 // be a mistyped source rather than a password: a bare source keyword in any case ("env",
@@ -119,7 +129,7 @@ func looksLikeSource(src string) (string, bool) {
 	if !found {
 		switch strings.ToLower(src) {
 		case "pass", "env", "file", "fd", "stdin":
-			return fmt.Sprintf("%q: a source keyword without its \":\"", src), true
+			return "a source keyword without its \":\"", true
 		}
 		return "", false
 	}
@@ -131,11 +141,12 @@ func looksLikeSource(src string) (string, bool) {
 			return "", false
 		}
 	}
-	return fmt.Sprintf("%q: unknown source", kind+":"), true
+	return "an unknown source before \":\"", true
 }
 
 // FromSource reads a -pass argument. Besides openssl's forms it takes a string that does not
-// look like a source (see looksLikeSource) as the password itself; openssl refuses it.
+// look like a source (see looksLikeSource) as the password itself, which openssl refuses,
+// unless it starts with "-" (`-pass $UNSET -a`) or names an existing file (`-pass ~/.pw`).
 func FromSource(src string, stdin *bufio.Reader, getenv func(string) (string, bool)) ([]byte, error) {
 	kind, arg, found := strings.Cut(src, ":")
 	switch {
@@ -176,7 +187,15 @@ func FromSource(src string, stdin *bufio.Reader, getenv func(string) (string, bo
 		return firstLine(bufio.NewReaderSize(oneByteReader{f}, 16), "fd "+arg)
 	}
 	if msg, bad := looksLikeSource(src); bad {
-		return nil, badSource{msg}
+		return nil, badSource{msg, sourcesHint}
+	}
+	if strings.HasPrefix(src, "-") {
+		return nil, badSource{"it starts with \"-\" (an option where the password should be?)",
+			"use pass:STR or file:PATH"}
+	}
+	if _, err := os.Stat(src); err == nil {
+		return nil, badSource{"it names an existing file",
+			"use pass:STR or file:PATH (file:PATH reads the password from the file)"}
 	}
 	return []byte(src), nil
 }

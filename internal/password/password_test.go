@@ -130,23 +130,30 @@ func TestGet(t *testing.T) {
 		want string
 		err  error
 	}{
-		{"k beats pass", Options{HasK: true, K: "k", HasPass: true, Pass: "pass:p"}, "k", nil},
-		{"kfile beats pass", Options{HasKFile: true, KFile: kf, HasPass: true, Pass: "pass:p"}, "kfilepass", nil},
-		{"kfile empty line", Options{HasKFile: true, KFile: writeFile(t, "\n")}, "", ErrSource},
-		{"kfile long", Options{HasKFile: true, KFile: writeFile(t, strings.Repeat("y", 300))}, strings.Repeat("y", 127), nil},
-		{"k and kfile", Options{HasK: true, HasKFile: true, KFile: kf}, "", ErrSource},
-		{"pass", Options{HasPass: true, Pass: "env:NCPASS"}, "from ncpass", nil},
+		{"k beats pass", Options{K: sp("k"), Pass: sp("pass:p")}, "k", nil},
+		{"kfile beats pass", Options{KFile: sp(kf), Pass: sp("pass:p")}, "kfilepass", nil},
+		{"kfile empty line", Options{KFile: sp(writeFile(t, "\n"))}, "", ErrSource},
+		{"kfile long", Options{KFile: sp(writeFile(t, strings.Repeat("y", 300)))}, strings.Repeat("y", 127), nil},
+		{"k and kfile", Options{K: sp(""), KFile: sp(kf)}, "", ErrSource},
+		{"pass", Options{Pass: sp("env:NCPASS")}, "from ncpass", nil},
 		{"NCPASS", Options{Terminal: noTTY}, "from ncpass", nil},
 		{"no tty", Options{Terminal: noTTY, Getenv: env(nil)}, "", ErrNoPassword},
 		{"prompt", Options{Terminal: ask("typed"), Getenv: env(nil)}, "typed", nil},
 		{"confirm", Options{Terminal: ask("typed"), Confirm: true, Getenv: env(nil)}, "typed", nil},
 		{"mismatch", Options{Terminal: ask("one", "two"), Confirm: true, Getenv: env(nil)}, "", ErrMismatch},
+		// an empty password protects nothing, wherever it comes from
+		{"empty pass:", Options{Pass: sp("pass:")}, "", ErrEmpty},
+		{"empty -k", Options{K: sp("")}, "", ErrEmpty},
+		{"empty env:", Options{Pass: sp("env:EMPTY")}, "", ErrEmpty},
+		{"empty file line", Options{Pass: sp("file:" + writeFile(t, "\nsecond\n"))}, "", ErrEmpty},
+		{"empty NCPASS", Options{Getenv: env(map[string]string{EnvVar: ""})}, "", ErrEmpty},
+		{"empty prompt", Options{Terminal: ask(""), Getenv: env(nil)}, "", ErrEmpty},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			asked = 0
 			if tt.o.Getenv == nil {
-				tt.o.Getenv = env(map[string]string{EnvVar: "from ncpass"})
+				tt.o.Getenv = env(map[string]string{EnvVar: "from ncpass", "EMPTY": ""})
 			}
 			got, err := Get(tt.o)
 			if !errors.Is(err, tt.err) {
@@ -166,13 +173,19 @@ func TestNoTerminalHasHint(t *testing.T) {
 	}
 }
 
-// A refused -pass argument is an ErrSource too, says which word it did not take without
-// repeating the rest (which may be a password), and advises pass:STR.
+func sp(s string) *string { return &s }
+
+// A refused -pass argument is an ErrSource too, says why without repeating any part of the
+// argument (which may be a password), and advises pass:STR.
 func TestSourceSyntaxError(t *testing.T) {
+	file := writeFile(t, "secret\n")
 	for src, want := range map[string]string{
-		"env":         `invalid -pass argument "env": a source keyword without its ":"`,
-		"evn:secret":  `invalid -pass argument "evn:": unknown source`,
-		"Env:MY_PASS": `invalid -pass argument "Env:": unknown source`,
+		"env":                   `invalid -pass argument: a source keyword without its ":"`,
+		"evn:secret":            `invalid -pass argument: an unknown source before ":"`,
+		"Hunter:correct horse":  `invalid -pass argument: an unknown source before ":"`,
+		"-a":                    `invalid -pass argument: it starts with "-" (an option where the password should be?)`,
+		"--secret-looking-pass": `invalid -pass argument: it starts with "-" (an option where the password should be?)`,
+		file:                    `invalid -pass argument: it names an existing file`,
 	} {
 		_, err := FromSource(src, nil, env(nil))
 		if !errors.Is(err, ErrSource) || !errors.Is(err, ErrSourceSyntax) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # ncc, the connector: nc's client end-of-stream rules, --retry, -z, -q, -w, -d, -s/-p,
-# resets and every bad-input message.
+# resets. The command-line contract (messages, exit 2) is tested in Go (usage_test.go).
 
 setup() {
 	load common
@@ -163,30 +163,6 @@ teardown() {
 	port=$(announced_port uerr)
 	run -0 ncc -u -q 0 127.0.0.1 "$port" <<<"udp hello"
 	wait_for_match uout '^udp hello$'
-}
-
-@test "ncc: bad command lines get one line and exit 2" {
-	while IFS='|' read -r args msg; do
-		# shellcheck disable=SC2086 # split the arguments on purpose
-		run -2 --separate-stderr ncc $args </dev/null
-		[ "$output" = "" ] || fail "ncc $args wrote to stdout: $output"
-		[ "$stderr" = "ncc: $msg" ] || fail "ncc $args: got '$stderr', want 'ncc: $msg'"
-	done <<'EOF'
-|missing host and port
-localhost|missing port
-localhost 1 2|extra operand "2"
-localhost abc|invalid port "abc": not a number
-localhost 0|invalid port "0": out of range 1-65535
-localhost 70000|invalid port "70000": out of range 1-65535
-localhost -- -1|invalid port "-1": out of range 1-65535
--Z localhost 1|unknown flag -Z
--l localhost 1|unknown flag -l
--zu localhost 1|cannot use -z with -u
--n localhost 1|-n: host "localhost" is not numeric
--w 0 localhost 1|invalid -w value "0": must be positive
---retry x localhost 1|invalid --retry value "x": not a number of seconds
--U|missing socket path
-EOF
 }
 
 # size_at_least FILE BYTES: wait (up to 10 s) until FILE holds at least BYTES bytes.

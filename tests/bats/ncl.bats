@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# ncl, the listener: end-of-stream rules, -k, --each, the cases where nc loses data
-# silently, and every bad-input message. Ports are always picked by the kernel (port 0,
-# read back from -v); no sleeps as synchronisation.
+# ncl, the listener: end-of-stream rules, -k, --each and the cases where nc loses data
+# silently. The command-line contract (messages, exit 2) is tested in Go (usage_test.go).
+# Ports are always picked by the kernel (port 0, read back from -v); no sleeps as
+# synchronisation.
 
 setup() {
 	load common
@@ -314,27 +315,4 @@ teardown() {
 	[ "$output" = reply ]
 	[ "$(cat out)" = datagram ]
 	grep -Eq '^connection from 127\.0\.0\.1:[0-9]+$' err
-}
-
-@test "ncl: bad command lines get one line and exit 2" {
-	while IFS='|' read -r args msg; do
-		# shellcheck disable=SC2086 # split the arguments on purpose
-		run -2 --separate-stderr ncl $args </dev/null
-		[ "$output" = "" ] || fail "ncl $args wrote to stdout: $output"
-		[ "$stderr" = "ncl: $msg" ] || fail "ncl $args: got '$stderr', want 'ncl: $msg'"
-	done <<'EOF'
-|missing port
-1 2 3|extra operand "3"
-abc|invalid port "abc": not a number
-99999|invalid port "99999": out of range 0-65535
-65536|invalid port "65536": out of range 0-65535
--- -1|invalid port "-1": out of range 0-65535
--p -1|invalid port "-1": out of range 0-65535
--Z 1|unknown flag -Z
--p 5 6|extra operand "6" (the port is given with -p)
--46 5|cannot use -4 with -6
--ku 5|cannot use -k with -u
--U|missing socket path
--w x 5|invalid -w value "x": not a number of seconds
-EOF
 }
