@@ -144,7 +144,7 @@ connector_side() {
 	*) finish 1 "the other side left before the chat started"; return ;;
 	esac
 	{ ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_DOWN" <&"$NCK_DOWN" 2>"$NCK_TMP/down.err"
-		echo "$?" >"$NCK_TMP/down.rc"; } | nck_sanitize | {
+		{ echo "$?" >"$NCK_TMP/down.rc"; } 2>/dev/null; } | nck_sanitize | {
 		IFS= read -r first && nck_say "connected to $NCK_HOSTPORT"
 		peer_lines
 	}
@@ -166,7 +166,7 @@ nck_tmpdir
 NCK_MAIN=$$
 export NCK_MAIN
 trap ended USR1
-trap 'printf "\n" >&2; leave' INT TERM HUP
+trap 'nck_newline; leave' INT TERM HUP
 
 if [ "$NCK_LISTEN" = 1 ]; then
 	mkfifo "$NCK_TMP/say"

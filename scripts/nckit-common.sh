@@ -38,6 +38,11 @@ nck_die() {
 	exit "${2:-1}"
 }
 
+# nck_newline: after a Ctrl+C on a terminal, the next line starts at its beginning (not "^C").
+nck_newline() {
+	[ ! -t 2 ] || printf '\n' >&2
+}
+
 # nck_usage_error MSG: a usage error: the diagnostic, where to look, exit 2.
 nck_usage_error() {
 	printf "%s: %s\n%s: try '%s -h'\n" "$NCK_PROG" "$1" "$NCK_PROG" "$NCK_PROG" >&2
@@ -495,7 +500,7 @@ nck_chat_sender() {
 		nck_connect chat
 		nck_say "connected to $NCK_HOST:$NCK_PORT"
 	fi
-	trap 'printf "\n" >&2; nck_chat_end "$failed" "$total"' INT TERM HUP
+	trap 'nck_newline; nck_chat_end "$failed" "$total"' INT TERM HUP
 	while :; do
 		[ ! -t 0 ] || "$prompt"
 		IFS= read -r line || [ -n "$line" ] || break

@@ -140,7 +140,11 @@ if [ -n "$NCK_FILE" ] && [ ! -d "$NCK_FILE" ]; then
 else
 	outdir=${NCK_FILE:-.}
 fi
-{ [ -d "$outdir" ] && [ -w "$outdir" ]; } || nck_die "$outdir: not a writable directory"
+# A file made and removed there: -w says yes to root even on a read-only or special file
+# system (/proc), where the transfer would fail only at its end.
+probe=$outdir/probe.nckit-part.$$
+{ [ -d "$outdir" ] && : >"$probe"; } 2>/dev/null || nck_die "$outdir: not a writable directory"
+rm -f -- "$probe"
 NCK_FILE=${NCK_FILE:+$(realpath -m -- "$NCK_FILE")}
 # What a receiver killed with -9 left behind.
 for p in "$outdir"/*.nckit-part.*; do

@@ -48,10 +48,14 @@ if [ "$type" = f ]; then
 	size=$(stat -c %s -- "$path")
 	nck_with_meter hashing "$size" '' -- sha256sum -- "$path" >"$NCK_TMP/sum"
 else
-	size=$( (content) | tee >(sha256sum >"$NCK_TMP/sum") | wc -c)
-	wait "$!" 2>/dev/null || true
+	# size and sha256 in one pass (perl's core Digest::SHA)
+	# shellcheck disable=SC2016 # perl code
+	(content) | perl -MDigest::SHA -e '$d = Digest::SHA->new(256); $n = 0;
+		while (($r = read STDIN, $b, 65536) > 0) { $d->add($b); $n += $r }
+		print $d->hexdigest, "  -\n$n\n"' >"$NCK_TMP/sum"
+	size=$(sed -n 2p "$NCK_TMP/sum")
 fi
-sha=$(cut -c1-64 "$NCK_TMP/sum")
+sha=$(head -c 64 "$NCK_TMP/sum")
 
 nck_say "sending $name ($(nck_human "$size")) to $NCK_HOST:$NCK_PORT"
 header="nckit-file1 $type $size $sha $name"
