@@ -44,6 +44,7 @@ peer_lines() {
 # keyboard) through a file and USR1.
 # shellcheck disable=SC2317
 finish() {
+	mkdir "$NCK_TMP/finished" 2>/dev/null || return 0 # the first verdict is the one
 	printf '%s %s\n' "$1" "$2" >"$NCK_TMP/result.tmp"
 	mv "$NCK_TMP/result.tmp" "$NCK_TMP/result"
 	kill -USR1 "$NCK_MAIN" 2>/dev/null || true
@@ -124,9 +125,11 @@ ended() {
 	read -r rc why <"$NCK_TMP/result"
 	if [ "$NCK_LISTEN" = 1 ]; then
 		kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
-	elif [ -n "${NCK_W:-}" ]; then # end our stream cleanly, so the listener ends cleanly too
-		exec {NCK_W}>&-
+	else # end our stream cleanly, so the listener ends cleanly too
+		[ -z "${NCK_W:-}" ] || exec {NCK_W}>&-
 		wait "$NCK_ENC_PID" 2>/dev/null || true
+		# until ncc is done: the stream's last bytes are out when the listener closes
+		while IFS= read -r -t 5 -u "$NCK_DOWN" _; do :; done
 	fi
 	if [ "$rc" = 0 ]; then nck_say "$why"; else nck_die "$why"; fi
 	exit "$rc"
