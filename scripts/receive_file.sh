@@ -122,6 +122,9 @@ handler() {
 		rm -f -- "$part"
 	fi
 	reply "nckit-file-ok $name"
+	# openssl format: ncdec stops at the message's end; the sender's FIN may still be on its
+	# way, and a handler that leaves data unread gets the connection reset
+	[ "$NCK_FORMAT" = native ] || cat >/dev/null
 	t0=$((${EPOCHREALTIME/./} - t0))
 	printf '0 %s\n' "$out: $(nck_human "$size") in $((t0 / 1000000)).$((t0 / 100000 % 10))s, \
 $(nck_rate "$size" "$t0"), sha256 ${sha:0:12}" >"$NCK_TMP/result"
@@ -161,6 +164,13 @@ announce() { nck_say "listening on $1: waiting for a file"; }
 done_() {
 	local rc msg IFS=" "
 	read -r rc msg <"$NCK_TMP/result"
+	# ncl closes the sender's connection (FIN) once the handler is gone; stopped before that,
+	# it resets it and the sender would report a failure (5 s at most, for other connections)
+	local i
+	for ((i = 0; i < 500; i++)); do
+		[ "$(find "/proc/$NCK_CHILD/fd" -lname 'socket:*' 2>/dev/null | wc -l)" -gt 1 ] || break
+		sleep 0.01
+	done
 	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
 	[ "$rc" = 0 ] || nck_die "$msg"
 	nck_say "saved $msg"

@@ -222,3 +222,16 @@ status_of() {
 	wait_for_match "$1" '^[0-9]+$' "${2:-30}"
 	cat "$1"
 }
+
+# kill_tree PID: SIGKILL PID and every descendant (sessions of their own included), the
+# deepest first, as a crash or kill -9 of everything would: no child outlives its parent
+# long enough to see its input end and finish cleanly.
+kill_tree() {
+	local pids=$1 new=$1 p
+	while [ -n "$new" ]; do
+		new=$(for p in $new; do pgrep -P "$p"; done | tr '\n' ' ')
+		pids="$new $pids"
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	kill -KILL $pids 2>/dev/null || true
+}
