@@ -121,7 +121,7 @@ step "Secure chat v2, native format: secure_receiver_v2.sh and secure_sender_v2.
 start env PORT=0 secure_receiver_v2.sh >"$work/v2.out" 2>"$work/v2.err"
 port=$(port_of "$work/v2.out")
 printf 'Hello, this is secret\nSecond message\n' |
-	PORT=$port secure_sender_v2.sh >"$work/v2s.out" || fail "the v2 sender reported a failure"
+	PORT=$port secure_sender_v2.sh >"$work/v2s.out" 2>&1 || fail "the v2 sender reported a failure"
 wait_for "$work/v2.out" 'Decrypted message: .*Second message$'
 printf 'a message under another password\n' |
 	NCPASS=not-the-password PORT=$port secure_sender_v2.sh >"$work/v2bad.out" 2>&1 &&
