@@ -182,7 +182,7 @@ if [ "$NCK_LISTEN" = 1 ]; then
 	export NCK_SELF NCK_HANDLER_ARG=--nck-handler NCK_VERBOSE NCK_TTY2
 	set -m
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
-	ncl -v -k --max 8 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
+	ncl -vn -k --max 8 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
 		</dev/null {say}>&- 2> >(nck_ncl_status announce) &
 	NCK_CHILD=$!
 	set +m

@@ -278,7 +278,7 @@ nck_serve() {
 	export NCK_SELF NCK_HANDLER_ARG=$arg NCK_VERBOSE NCK_HOST NCK_PORT NCK_FORCE NCK_TTY2
 	set -m
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
-	ncl -v -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
+	ncl -vn -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
 		</dev/null 2> >(nck_ncl_status "$announce") &
 	NCK_CHILD=$!
 	set +m
@@ -293,15 +293,20 @@ nck_stop() {
 	exit "$1"
 }
 
-# nck_ncl_status CALLBACK: ncl -v's stderr: "listening on" goes to CALLBACK, the rest (ncl's
+# nck_ncl_status CALLBACK: ncl -v's stderr: "Listening on" goes to CALLBACK as HOST:PORT, the rest (ncl's
 # notes on each connection, the rate limit's warning) only with -v, but for the warning.
 nck_ncl_status() {
 	local cb=$1 line
 	while IFS= read -r line; do
 		case $line in
-		*'listening on '*) "$cb" "${line##*listening on }" ;;
+		'Listening on '*) # nc's words: "Listening on HOST PORT"
+			local hp=${line#Listening on } host
+			host=${hp% *}
+			case $host in *:*) host="[$host]" ;; esac
+			"$cb" "$host:${hp##* }"
+			;;
 		*'slowing down'*) nck_say "someone is guessing passwords: ${line#ncl: }" ;;
-		'ncl: '* | 'connection from '*) [ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$line" >&2 ;;
+		'ncl: '* | 'Connection received on '*) [ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$line" >&2 ;;
 		*) printf '%s\n' "$line" >&2 ;; # the handlers' own lines
 		esac
 	done
