@@ -46,13 +46,13 @@ func messageContenders(b bins) []msgContender {
 				return [][]string{strings.Fields("openssl enc " + osslFlags), {"nc", "-N", "127.0.0.1", port}}
 			}},
 		{key: "nk-ossl-b64", label: "nckit openssl-format, -a (`ncl -k --each ncdec`)", nckit: true,
-			recv: each("-pass " + password),
+			recv: each("-detect -pass " + password),
 			send: func(port string) [][]string {
 				return [][]string{{b.ncenc, "-aes-256-cbc", "-salt", "-a", "-pbkdf2", "-pass", password}, nccSend(port)}
 			}},
 		{key: "nk-ossl-1dec", label: "nckit openssl-format, -a, one decoder (`ncl -k | ncdec`)", nckit: true,
 			recv: func(string) [][]string {
-				return [][]string{{b.ncl, "-v", "-k", "127.0.0.1", "0"}, {b.ncdec, "-pass", password}}
+				return [][]string{{b.ncl, "-v", "-k", "127.0.0.1", "0"}, {b.ncdec, "-detect", "-pass", password}}
 			},
 			send: func(port string) [][]string {
 				return [][]string{{b.ncenc, "-aes-256-cbc", "-salt", "-a", "-pbkdf2", "-pass", password}, nccSend(port)}
