@@ -15,12 +15,13 @@ var errClosed = errors.New("native: write after close")
 
 // WriteBatch is the most plaintext that one Write turns into a single dst.Write: batchRecords
 // full records. A caller that reads its input in pieces of at most this size (ncenc does)
-// makes one output write per read; a longer Write is cut into batches of that size. Three
-// records (49,209 bytes of output) fit in Linux's default 64 KiB pipe buffer, so a write to
-// an idle pipe completes without waiting for the reader; four would be 76 bytes too many
-// (FORMAT.md section 14.5).
+// makes one output write per read; a longer Write is cut into batches of that size. Sixteen
+// records (262,448 bytes of output, 349,984 armored) make one copy into a pipe that ncenc and
+// ncdec raise to 1 MiB, and wake the reader once per 256 KiB: fewer cost more switches between
+// the four processes of a transfer (FORMAT.md section 14.5). The batch is the writer's only
+// buffer: memory stays constant.
 const (
-	batchRecords = 3
+	batchRecords = 16
 	WriteBatch   = batchRecords * RecordSize
 )
 
