@@ -1,229 +1,208 @@
 #!/usr/bin/env bash
-# chat.sh: a two-person encrypted chat over one TCP connection, one side listening (-l), the
-# other connecting. Each direction is one encrypted stream: ncenc seals every line as soon as it
-# is typed and ncdec shows it as soon as its record authenticates, so nothing waits for the end.
+# chat.sh: a two-person encrypted chat. One side listens (-l), the other connects; each line
+# appears on the other side as soon as Enter is pressed. One connection per chat, one
+# authenticated stream each way, both bound to nonces fresh from both sides.
 set -euo pipefail
-
 NCK_PROG=chat.sh
 NCK_SELF=$(readlink -f "${BASH_SOURCE[0]}")
 # shellcheck source-path=SCRIPTDIR source=nckit-common.sh
 . "${NCK_SELF%/*}/nckit-common.sh"
 
 usage() {
-	cat <<'EOF'
-Usage: chat.sh -l
-       chat.sh [HOST]
-       chat.sh -h
+	cat <<'EOF_USAGE'
+Usage: chat.sh -l [-v] [[ADDR] PORT]     wait for the other side
+       chat.sh [-v] [HOST [PORT]]        join the side that waits
 
-One side waits for the other (-l, on PORT, and on HOST when it is set), the other
-connects to HOST (the operand, else $HOST, else localhost) on PORT. Lines typed on
-either side appear on the other as soon as Enter is pressed; both directions are
-encrypted with the shared password. What the peer types is written to stdout,
-status lines go to stderr.
+Lines you type go to the other side; theirs are shown as "peer> TEXT", with
+control characters made visible; status lines ("chat.sh: ...") go to stderr.
+Ctrl+D or Ctrl+C leaves the chat, and the other side is told. A third person
+who connects while a chat is on is told it is busy. Native format only.
 
-End of input (Ctrl+D) leaves the chat cleanly: the peer is told "peer left the
-chat" and ends too. Ctrl+C leaves abruptly; the peer then reports the connection
-as lost.
+Exit status: 0 a chat took place and ended (either side left); 1 never
+connected, wrong password, or the connection broke; 2 usage error.
 
-Formats: native (default) is one authenticated stream per direction, flushed per
-line, whose clean end is authenticated too; each direction has its own label, so
-a stream reflected back to its sender is refused. NCFORMAT=openssl sends each
-line as its own openssl message, base64 on a single line (-A), since an openssl
-stream cannot be decrypted before it ends; a line that fails to decrypt is
-reported and the chat goes on (this format has no labels: no such protection).
-
-Exit status: 0 when the chat ended cleanly (either side leaving with Ctrl+D),
-1 when the connection failed or was lost, 2 on a usage or configuration error.
-
-EOF
-	nck_config_help
+EOF_USAGE
+	nck_help_common
 }
 
-listen=0
-case ${1:-} in
--h | --help)
-	usage
-	exit 0
-	;;
--l) listen=1 ;;
--*) nck_usage_error "unknown option: $1" ;;
-'') ;;
-*)
-	# shellcheck disable=SC2034 # read by nck_config
-	HOST=$1
-	;;
-esac
-if [ $# -gt 1 ]; then
-	nck_usage_error "unexpected argument: $2"
-fi
-
-if [ "$listen" -eq 1 ]; then
-	nck_config listen
-	nck_listen_args
-else
-	nck_config connect
-	nck_retry_args
-fi
-nck_password once
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/chat.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-# Ctrl+C ends every process of the chat at once (they share the terminal's process group);
-# these make the shell itself exit through its EXIT trap rather than die without cleaning up.
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-openssl_line=(-aes-256-cbc -salt -base64 -A -pbkdf2 -iter 10000)
-
-# One password serves both directions, so in the native format each direction's stream is
-# bound to a label of its own (never sent, part of the keys): a stream reflected back to its
-# sender then fails as "wrong password, wrong label or corrupted header" instead of showing our own words as
-# the peer's. The openssl format has no labels; there reflection goes unnoticed.
-if [ "$listen" -eq 1 ]; then
-	label_out='nckit chat: listener to connector'
-	label_in='nckit chat: connector to listener'
-else
-	label_out='nckit chat: connector to listener'
-	label_in='nckit chat: listener to connector'
-fi
-
-# The chat's one convention on top of the two streams: a line holding only EOT (Ctrl+D,
-# \004) says "I am leaving". It travels encrypted like any line, so it is authenticated in
-# the native format, and it lets the peer end at once whatever its transport does at our end
-# of stream (a listener quits at the peer's FIN; a connector waits for its own input's end).
-EOT=$'\004'
-
-# say LINE: write one line to the peer (in the openssl format, as a message of its own).
-say() {
-	if [ "$NCK_FORMAT" = openssl ]; then
-		printf '%s\n' "$1" | ncenc "${openssl_line[@]}"
-		printf '\n'
-	else
-		printf '%s\n' "$1"
-	fi
-}
-
-# reader: the local lines, one write each. At end of input: EOT, and a mark so that the
-# receiving side knows that we, not the peer, ended the chat. The receiving side stops it
-# (TERM) when the peer leaves first.
-reader() {
-	trap 'exit 0' TERM # being stopped is this function's normal end, not worth a "Terminated"
-	printf '%s\n' "$BASHPID" >"$tmp/reader.pid"
+# peer_lines: the peer's stream, sanitized: "m TEXT" lines shown, "nckit-bye" noted.
+# shellcheck disable=SC2317 # called by handler and connector
+peer_lines() {
 	local line
-	while IFS= read -r line || [ -n "$line" ]; do
-		say "$line"
-	done
-	say "$EOT"
-	: >"$tmp/left"
-}
-
-encrypt() {
-	if [ "$NCK_FORMAT" = openssl ]; then
-		cat
-		return
-	fi
-	ncenc "${NCK_ENC_ARGS[@]}" -label "$label_out"
-}
-
-# shellcheck disable=SC2317 # called back by nck_ncl_status
-announce() {
-	printf '%s: listening on %s\n' "$NCK_PROG" "$1" >&2
-}
-# shellcheck disable=SC2317 # called back by nck_ncl_status
-connected() {
-	printf '%s: %s joined the chat\n' "$NCK_PROG" "$1" >&2
-}
-# transport: the connection. The connector half-closes at the end of its stream (-N); the
-# listener does not need to, since the connector answers our EOT by ending and closing, which
-# ends the listener.
-transport() {
-	printf '%s\n' "$BASHPID" >"$tmp/transport.pid" # exec keeps it: ncl's or ncc's pid
-	if [ "$listen" -eq 1 ]; then
-		exec ncl -v "${NCK_LISTEN_ARGS[@]}" 2> >(nck_ncl_status announce connected)
-	fi
-	exec ncc -N "${NCK_RETRY_ARGS[@]}" "$NCK_HOST" "$NCK_PORT"
-}
-
-# stop_transport: close the connection now. After a failure there is nothing left worth
-# delivering, and a peer that keeps the connection open without sending (one that reflects
-# our stream, say) would otherwise keep a listener waiting for its end forever.
-stop_transport() {
-	local pid
-	if pid=$(cat "$tmp/transport.pid" 2>/dev/null); then
-		kill -TERM "$pid" 2>/dev/null || true
-	fi
-}
-
-# decrypt: the peer's plaintext, as it arrives; fails when the peer's stream breaks.
-decrypt() {
-	local line
-	if [ "$NCK_FORMAT" = native ]; then
-		ncdec -label "$label_in" 2>"$tmp/decerr"
-		return
-	fi
 	while IFS= read -r line; do
-		if ! printf '%s\n' "$line" | ncdec "${openssl_line[@]}" 2>"$tmp/decerr"; then
-			printf '%s: a message failed to decrypt: %s\n' "$NCK_PROG" "$(head -n 1 "$tmp/decerr")" >&2
-		fi
+		case $line in
+		'm '*) printf '%speer>%s %s\n' "$C_YELLOW" "$C_OFF" "${line:2}" ;;
+		nckit-bye) # the connector answers by ending its own stream (see ended)
+			: >"$NCK_TMP/bye"
+			[ "$NCK_LISTEN" = 1 ] || finish 0 "the other side left the chat"
+			;;
+		esac
 	done
-	# Each line stands alone in this format: a bad one was reported and the chat went on.
-	: >"$tmp/decerr"
 }
 
-# stop_reader: end our side: the reader stops, ncenc writes the end of our stream.
-stop_reader() {
-	local pid i
-	for ((i = 0; i < 200; i++)); do
-		[ -s "$tmp/reader.pid" ] && break
-		sleep 0.01 # the reader writes its pid first thing; this only covers its start-up
-	done
-	if pid=$(cat "$tmp/reader.pid" 2>/dev/null); then
-		kill -TERM "$pid" 2>/dev/null || true
+# finish STATUS WHY: the session is over: tell the main shell (which may be reading the
+# keyboard) through a file and USR1.
+# shellcheck disable=SC2317
+finish() {
+	mkdir "$NCK_TMP/finished" 2>/dev/null || return 0 # the first verdict is the one
+	printf '%s %s\n' "$1" "$2" >"$NCK_TMP/result.tmp"
+	mv "$NCK_TMP/result.tmp" "$NCK_TMP/result"
+	kill -USR1 "$NCK_MAIN" 2>/dev/null || true
+}
+
+# handler: one connection to the listener (run by ncl --each).
+# shellcheck disable=SC2317
+handler() {
+	local line rc=0
+	NCK_LISTEN=1
+	nck_handler_init
+	if [ -d "$NCK_TMP/session" ]; then
+		printf 'nckit-busy\n' >&3
+		nck_say "$NCL_PEER tried to join: told it is busy"
+		exit 0
 	fi
-}
-
-# show: print the peer's lines as they come; on its EOT, say so and end our side too.
-show() {
-	local line
-	while IFS= read -r line || [ -n "$line" ]; do
-		if [ "$line" = "$EOT" ]; then
-			: >"$tmp/bye"
-			printf '%s: peer left the chat\n' "$NCK_PROG" >&2
-			stop_reader
-			continue
+	nck_accept talk || exit 0
+	exec {dec}< <(nck_decrypt_up | nck_sanitize)
+	local decpid=$!
+	IFS= read -r -u "$dec" line || true
+	if [[ ! $line =~ ^nckit-hello\ [0-9a-f]{32}$ ]]; then
+		wait "$decpid" 2>/dev/null || true
+		rc=$(nck_dec_status)
+		if [ "$rc" = 3 ]; then
+			printf 'nckit-error wrong-password\n' >&3
+			nck_say "$NCL_PEER tried to join with a different password: refused"
 		fi
-		printf '%s\n' "$line"
-	done
+		exit "$rc"
+	fi
+	if ! mkdir "$NCK_TMP/session" 2>/dev/null; then
+		printf 'nckit-busy\n' >&3
+		exit 0
+	fi
+	nck_say "connected: $NCL_PEER joined the chat"
+	# Our stream starts only now that the connector proved the password.
+	printf 'nckit-stream\n' >&3
+	{
+		printf 'nckit-hello %s\n' "$(nck_nonce)"
+		while IFS= read -r line && [ "$line" != nckit-end ]; do
+			printf '%s\n' "$line"
+			[ "$line" != nckit-bye ] || break
+		done <"$NCK_TMP/say"
+	} | ncenc "${NCK_ENC_ARGS[@]}" -label "$NCK_LABEL_DOWN" >&3 &
+	local down=$!
+	peer_lines <&"$dec"
+	wait "$decpid" 2>/dev/null || true
+	rc=$(nck_dec_status)
+	printf 'nckit-end\n' >"$NCK_TMP/say" # the peer is gone: end our stream too
+	wait "$down" || true
+	if [ -e "$NCK_TMP/left" ]; then finish 0 "you left the chat"
+	elif [ -e "$NCK_TMP/bye" ] || [ "$rc" = 0 ]; then finish 0 "the other side left the chat"
+	else finish 1 "the other side left (the connection broke)"; fi
+	exit 0
 }
 
-# receive: show the peer's lines; once its stream has ended, say why, and make sure our own
-# side ends too.
-receive() {
-	local rc=0
-	trap 'exit 130' INT # Ctrl+C here: we are the ones leaving, not a lost connection
-	decrypt | show
-	rc=${PIPESTATUS[0]}
-	if [ -e "$tmp/bye" ]; then
-		rc=0 # the peer said goodbye (authenticated); what follows it does not matter
-	elif [ -e "$tmp/left" ]; then
-		# We left first; the peer may close without its own end of stream.
-		printf '%s: you left the chat\n' "$NCK_PROG" >&2
-		rc=0
-	elif [ "$rc" -eq 0 ]; then
-		printf '%s: peer left the chat\n' "$NCK_PROG" >&2
+# leave: our user leaves (Ctrl+D, Ctrl+C): say goodbye in the stream; the other side ends
+# the connection in answer, which ends the session.
+# shellcheck disable=SC2317
+leave() {
+	[ ! -e "$NCK_TMP/left" ] || return 0
+	: >"$NCK_TMP/left"
+	if [ "$NCK_LISTEN" = 1 ] && [ ! -d "$NCK_TMP/session" ]; then
+		nck_die "you left before anyone joined"
+	fi
+	if [ "$NCK_LISTEN" = 1 ]; then
+		printf 'nckit-bye\n' >&"$say"
 	else
-		printf '%s: connection lost: %s\n' "$NCK_PROG" "$(head -n 1 "$tmp/decerr" 2>/dev/null)" >&2
-		rc=1
-		stop_transport
+		{ printf 'nckit-bye\n' >&"$NCK_W"; } 2>/dev/null || true
+		exec {NCK_W}>&-
+		NCK_W=
 	fi
-	stop_reader
-	return "$rc"
 }
 
-# The exit status is receive's verdict: the others end by being told to (reader) or by the
-# peer closing (transport), and their own errors are already on stderr.
-set +e
-{ reader | encrypt; } | transport | receive
-status=("${PIPESTATUS[@]}")
-exit "${status[2]}"
+# ended: the session is over: one calm line, the exit status.
+# shellcheck disable=SC2317
+ended() {
+	local rc why IFS=" " # a trap: IFS may be the empty one of an interrupted read
+	read -r rc why <"$NCK_TMP/result"
+	if [ "$NCK_LISTEN" = 1 ]; then
+		kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+	else # end our stream cleanly, so the listener ends cleanly too
+		[ -z "${NCK_W:-}" ] || exec {NCK_W}>&-
+		wait "$NCK_ENC_PID" 2>/dev/null || true
+		# until ncc is done: the stream's last bytes are out when the listener closes
+		while IFS= read -r -t 5 -u "$NCK_DOWN" _; do :; done
+	fi
+	if [ "$rc" = 0 ]; then nck_say "$why"; else nck_die "$why"; fi
+	exit "$rc"
+}
+
+# connector_side: the listener's answer and stream (run in the background).
+# shellcheck disable=SC2317
+connector_side() {
+	local first
+	IFS= read -r -u "$NCK_DOWN" first || true
+	case $first in
+	nckit-stream) ;;
+	'nckit-error wrong-password') finish 1 "wrong password (the other side uses a different one)"; return ;;
+	nckit-busy | 'nckit-error busy') finish 1 "$NCK_HOSTPORT is busy: someone else is chatting there"; return ;;
+	*) finish 1 "the other side left before the chat started"; return ;;
+	esac
+	{ ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_DOWN" <&"$NCK_DOWN" 2>"$NCK_TMP/down.err"
+		{ echo "$?" >"$NCK_TMP/down.rc"; } 2>/dev/null; } | nck_sanitize | {
+		IFS= read -r first && nck_say "connected to $NCK_HOSTPORT"
+		peer_lines
+	}
+	nck_verbose "$NCK_TMP/down.err"
+	if [ -e "$NCK_TMP/left" ]; then finish 0 "you left the chat"
+	elif [ -e "$NCK_TMP/bye" ] || [ "$(cat "$NCK_TMP/down.rc" 2>/dev/null)" = 0 ]; then
+		finish 0 "the other side left the chat"
+	else finish 1 "the other side left (the connection broke)"; fi
+}
+
+if [ "${1:-}" = --nck-handler ]; then
+	handler
+fi
+nck_args chat "$@"
+[ "$NCK_FORMAT" = native ] || nck_usage_error "chat.sh speaks the native format only (unset NCFORMAT)"
+nck_colors
+nck_password
+nck_tmpdir
+NCK_MAIN=$$
+export NCK_MAIN
+trap ended USR1
+trap 'nck_newline; leave' INT TERM HUP
+
+if [ "$NCK_LISTEN" = 1 ]; then
+	mkfifo "$NCK_TMP/say"
+	exec {say}<>"$NCK_TMP/say"
+	# shellcheck disable=SC2317
+	announce() { nck_say "listening on $1: waiting for someone to join"; }
+	nck_listen_args
+	NCK_TTY2=0
+	[ ! -t 2 ] || NCK_TTY2=1
+	export NCK_SELF NCK_HANDLER_ARG=--nck-handler NCK_VERBOSE NCK_TTY2
+	set -m
+	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
+	ncl -vn -k --max 8 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
+		</dev/null {say}>&- 2> >(nck_ncl_status announce) &
+	NCK_CHILD=$!
+	set +m
+	NCK_PIDS=$NCK_CHILD
+	while IFS= read -r line || [ -n "$line" ]; do
+		printf 'm %s\n' "$line" >&"$say"
+	done
+else
+	nck_say "waiting for $NCK_HOST:$NCK_PORT"
+	nck_connect talk
+	set -m
+	connector_side {NCK_W}>&- &
+	set +m
+	while IFS= read -r line || [ -n "$line" ]; do
+		{ printf 'm %s\n' "$line" >&"$NCK_W"; } 2>/dev/null || break
+	done
+fi
+leave
+# Wait for the other side's answer (ended exits); a signal interrupts wait, hence the loop.
+while :; do
+	wait || true
+	[ ! -e "$NCK_TMP/result" ] || ended
+done

@@ -1,255 +1,657 @@
 # shellcheck shell=bash
-# nckit-common.sh: the configuration and helpers shared by the nckit shell tools. It is sourced,
-# never run: every tool reads HOST, PORT, NCPASS, NCFORMAT, NCRETRY and the Argon2 knobs the
-# same way through the functions below.
+# shellcheck disable=SC2034 # NCK_* variables are read by the tools that source this file
+# nckit-common.sh: what the nckit shell tools share, sourced from the tool's own directory
+# (so installed copies find it): the command line, the configuration, the password, how text
+# from the network reaches a terminal, and the session protocol of the native format.
 #
-# The password never appears in any process's arguments: ncenc and ncdec read it from the
-# NCPASS environment variable themselves, so a password typed at the prompt is exported.
+# The password never appears in any process's arguments: ncenc and ncdec read NCPASS from
+# their environment themselves (-pass env:NCPASS).
+#
+# Native session protocol ("nckit-chat1", one TCP connection per session):
+#   listener -> connector  "nckit-chat1 LNONCE\n" (or "nckit-busy\n": someone else is served)
+#   connector -> listener  "nckit-chat1 CNONCE\n"
+#   connector -> listener  an ncenc stream, label "nckit-chat1 KIND c2l LNONCE CNONCE": first
+#                          line "nckit-hello TOKEN", then "m TEXT" per message, "nckit-bye"
+#   listener -> connector  secure chat: "ok ACK" per message (ACK: sha256 of "TOKEN N", which
+#                          only a holder of the decrypted TOKEN can give) or "nckit-error WHY";
+#                          chat.sh: an ncenc stream labelled "... l2c ...", sent only once the
+#                          connector's hello authenticated. Both nonces are fresh each session,
+#                          so a recorded direction replays into nothing.
 
-# The scripts prefer the binaries of the checkout they live in (bin/ next to scripts/), so
-# scripts/secure_sender.sh works right after `make build`; installed copies use $PATH.
-# The scripts source this file by its resolved, absolute path, so no command is needed here
-# (ncl starts the receivers once per message: forks count).
 nck_bin=${BASH_SOURCE[0]%/*}
 nck_bin=${nck_bin%/*}/bin
 if [ -x "$nck_bin/ncenc" ] && [ "${PATH%%:*}" != "$nck_bin" ]; then
 	PATH="$nck_bin:$PATH"
 fi
 
-# nck_die MSG: one diagnostic line "prog: MSG" on stderr, exit 1.
-nck_die() {
-	printf '%s: %s\n' "$NCK_PROG" "$1" >&2
-	exit 1
+# ---- messages -------------------------------------------------------------------------------
+
+# nck_say MSG: a status line "prog: MSG" on stderr, coloured on a terminal (peer text never
+# is, so a coloured line is always ours).
+nck_say() {
+	printf '%s%s: %s%s\n' "${C_STATUS-}" "$NCK_PROG" "$1" "${C_OFF-}" >&2
 }
 
-# nck_usage_error MSG: a usage error: the diagnostic, a hint, exit 2.
+# nck_die MSG [STATUS]: the one line saying what went wrong, then exit (default 1).
+nck_die() {
+	printf '%s%s: %s%s\n' "${C_RED-}" "$NCK_PROG" "$1" "${C_OFF-}" >&2
+	exit "${2:-1}"
+}
+
+# nck_newline: after a Ctrl+C on a terminal, the next line starts at its beginning (not "^C").
+nck_newline() {
+	[ ! -t 2 ] || printf '\n' >&2
+}
+
+# nck_usage_error MSG: a usage error: the diagnostic, where to look, exit 2.
 nck_usage_error() {
-	printf '%s: %s\n%s: hint: run %s -h for usage\n' "$NCK_PROG" "$1" "$NCK_PROG" "$NCK_PROG" >&2
+	printf "%s: %s\n%s: try '%s -h'\n" "$NCK_PROG" "$1" "$NCK_PROG" "$NCK_PROG" >&2
 	exit 2
 }
 
-# nck_config_help: the environment section every usage text ends with.
-nck_config_help() {
-	cat <<'EOF'
-Environment:
-  HOST      where to connect (default localhost); for listeners, the address to
-            listen on (default: all addresses, like nc -l PORT)
-  PORT      TCP port (default 12345; 0 lets a listener pick a free port, which it
-            announces as "Listening on ADDR:PORT")
-  NCPASS    the password; when unset it is asked on the terminal (twice by senders)
-  NCFORMAT  native (default: authenticated, Argon2id) or openssl (the tutorial's
-            -aes-256-cbc -salt -base64 -pbkdf2 -iter 10000, to talk to openssl+nc)
-  NCRETRY   senders: seconds to keep retrying a refused connection (default 10)
-  NCARGON2_TIME, NCARGON2_MEMORY
-            native senders: Argon2id passes and memory in MiB (default: ncenc's,
-            2 and 64); lowering them weakens the protection of a guessable password
-  NO_COLOR  set (to anything) to turn colours off; colours are only ever used
-            on a terminal
-EOF
+# nck_verbose FILE...: with -v, the tools' own lines (ncc:, ncdec:) from FILEs, on stderr.
+nck_verbose() {
+	if [ "${NCK_VERBOSE:-0}" = 1 ]; then
+		cat -- "$@" >&2 2>/dev/null || true
+	fi
 }
 
-# nck_config: validate the environment shared by every tool. Sets NCK_HOST, NCK_PORT,
-# NCK_FORMAT, NCK_RETRY, NCK_ENC_ARGS (the ncenc flags of the chosen format, password
-# excluded) and NCK_DEC_ARGS (ncdec's: -native in the native format, so that no openssl
-# message, which is unauthenticated, is ever decrypted there, wherever it comes in the
-# input). $1 is "connect" (HOST defaults to localhost) or "listen" (HOST optional).
-nck_config() {
-	local role=$1
-	NCK_PORT=${PORT:-12345}
-	case $NCK_PORT in
-	'' | *[!0-9]*) nck_usage_error "invalid PORT: $NCK_PORT" ;;
-	esac
-	if [ "${#NCK_PORT}" -gt 5 ] || [ "$((10#$NCK_PORT))" -gt 65535 ]; then
-		nck_usage_error "invalid PORT: $NCK_PORT (must be 0 to 65535)"
-	fi
-	NCK_PORT=$((10#$NCK_PORT))
-	if [ "$role" = connect ]; then
-		NCK_HOST=${HOST:-localhost}
-		if [ "$NCK_PORT" -eq 0 ]; then
-			nck_usage_error "invalid PORT: 0 (a sender needs the receiver's port)"
-		fi
-	else
-		NCK_HOST=${HOST:-}
-	fi
-	NCK_RETRY=${NCRETRY:-10}
-	case $NCK_RETRY in
-	'' | *[!0-9]*) nck_usage_error "invalid NCRETRY: $NCK_RETRY (seconds)" ;;
-	esac
-	if [ "${#NCK_RETRY}" -gt 6 ]; then
-		nck_usage_error "invalid NCRETRY: $NCK_RETRY (seconds, at most 999999)"
-	fi
-	NCK_RETRY=$((10#$NCK_RETRY))
-	NCK_FORMAT=${NCFORMAT:-native}
-	NCK_ENC_ARGS=()
-	NCK_DEC_ARGS=()
-	case $NCK_FORMAT in
-	native)
-		# shellcheck disable=SC2034 # used by the scripts that source this
-		NCK_DEC_ARGS=(-native)
-		if [ -n "${NCARGON2_TIME:-}" ]; then
-			case $NCARGON2_TIME in *[!0-9]*) nck_usage_error "invalid NCARGON2_TIME: $NCARGON2_TIME" ;; esac
-			NCK_ENC_ARGS+=(-argon2-time "$NCARGON2_TIME")
-		fi
-		if [ -n "${NCARGON2_MEMORY:-}" ]; then
-			case $NCARGON2_MEMORY in *[!0-9]*) nck_usage_error "invalid NCARGON2_MEMORY: $NCARGON2_MEMORY (MiB)" ;; esac
-			NCK_ENC_ARGS+=(-argon2-memory "$NCARGON2_MEMORY")
-		fi
-		;;
-	openssl)
-		# The tutorial's exact command line (v2 spells out -iter 10000, v1 relies on the
-		# same default): real `openssl enc -d` with those flags reads what we write.
-		NCK_ENC_ARGS=(-aes-256-cbc -salt -base64 -pbkdf2 -iter 10000)
-		;;
-	*) nck_usage_error "invalid NCFORMAT: $NCK_FORMAT (native or openssl)" ;;
-	esac
-	export NCFORMAT=$NCK_FORMAT
+# nck_sanitize: the one filter between network text and a terminal. C0 controls but tab and
+# newline, DEL, C1 controls raw (0x80-0x9f outside UTF-8) or as UTF-8 (U+0080-U+009F) and bidi
+# overrides (U+202A-U+202E, U+2066-U+2069) become visible placeholders (^[, \x9b, <U+202E>);
+# other UTF-8 passes. Line-buffered, so it can sit in a live pipeline.
+nck_sanitize() {
+	# shellcheck disable=SC2016 # perl code
+	LC_ALL=C perl -pe 'BEGIN { $| = 1 }
+		s{([\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})
+		 |([\x00-\x08\x0b-\x1f\x7f])|([\x80-\x9f])}{
+			defined $1 ? u($1) : defined $2 ? ($2 eq "\x7f" ? "^?" : "^" . chr(ord($2) + 64))
+			: sprintf("\\x%02x", ord $3) }gex;
+		sub u { my $s = shift; my @b = map { ord } split //, $s;
+			my $c = @b == 2 ? ($b[0] & 31) << 6 | ($b[1] & 63)
+			: @b == 3 ? ($b[0] & 15) << 12 | ($b[1] & 63) << 6 | ($b[2] & 63) : 0;
+			return ($c >= 0x80 && $c <= 0x9f) || ($c >= 0x202a && $c <= 0x202e)
+				|| ($c >= 0x2066 && $c <= 0x2069) ? sprintf("<U+%04X>", $c) : $s }'
 }
 
-# nck_password confirm|once: make sure NCPASS is set and exported. When it is not in the
-# environment, ask on the terminal without echo (twice with "confirm", as senders do, since a
-# typo there would only show up on the other side). Echo is off before the prompt appears, so
-# an answer typed at once is never shown, and is restored however the script ends. read is a
-# shell builtin: the password never becomes an argument of any process.
-nck_password() {
-	local mode=$1 again=
-	if [ -n "${NCPASS+set}" ]; then
-		export NCPASS
-		return 0
-	fi
-	if ! { : </dev/tty; } 2>/dev/null; then
-		printf '%s: no password: set NCPASS or run on a terminal\n' "$NCK_PROG" >&2
-		exit 2
-	fi
-	NCK_STTY=$(stty -g </dev/tty)
-	trap 'nck_tty_restore; exit 130' INT
-	trap 'nck_tty_restore; exit 143' TERM
-	trap 'nck_tty_restore; exit 129' HUP
-	stty -echo </dev/tty
-	NCPASS=$(nck_ask 'password: ')
-	if [ "$mode" = confirm ]; then
-		again=$(nck_ask 'password (again): ')
-	fi
-	nck_tty_restore
-	trap - INT TERM HUP
-	if [ "$mode" = confirm ] && [ "$NCPASS" != "$again" ]; then
-		nck_die "passwords do not match"
-	fi
-	if [ -z "$NCPASS" ]; then
-		nck_die "empty password"
-	fi
-	export NCPASS
-}
-
-# nck_ask PROMPT: one line from the terminal (echo already off), on stdout.
-nck_ask() {
-	local answer=
-	printf '%s' "$1" >/dev/tty
-	IFS= read -r answer </dev/tty || true
-	printf '\n' >/dev/tty
-	printf '%s' "$answer"
-}
-
-nck_tty_restore() {
-	stty "$NCK_STTY" </dev/tty 2>/dev/null || true
-}
-
-# nck_colors: set the colour variables, empty unless stdout is a terminal and NO_COLOR is
-# unset (set to anything, even empty, it turns colours off). A per-message handler started by ncl inherits the decision
-# through NCK_COLOR, since its stdout is not necessarily the terminal itself.
-# shellcheck disable=SC2034 # the colour variables are used by the scripts that source this
+# nck_colors: colours on a terminal only, never with NO_COLOR set. A handler started by ncl
+# inherits the decision through NCK_COLOR (its stdout is a pipe to ncl).
+# shellcheck disable=SC2034 # used by the tools
 nck_colors() {
 	if [ -z "${NCK_COLOR:-}" ]; then
 		NCK_COLOR=0
-		if [ -t 1 ] && [ -z "${NO_COLOR+set}" ]; then
+		if [ -t 1 ] && [ -t 2 ] && [ -z "${NO_COLOR+set}" ]; then
 			NCK_COLOR=1
 		fi
 	fi
 	export NCK_COLOR
 	if [ "$NCK_COLOR" = 1 ]; then
 		C_GREEN=$'\033[0;32m' C_BLUE=$'\033[0;34m' C_YELLOW=$'\033[1;33m'
-		C_RED=$'\033[0;31m' C_OFF=$'\033[0m'
+		C_RED=$'\033[0;31m' C_OFF=$'\033[0m' C_STATUS=$'\033[0;36m'
 	else
-		C_GREEN='' C_BLUE='' C_YELLOW='' C_RED='' C_OFF=''
+		C_GREEN='' C_BLUE='' C_YELLOW='' C_RED='' C_OFF='' C_STATUS=''
 	fi
 }
 
-# nck_retry_args: the ncc retry flag for NCRETRY (none when 0).
-nck_retry_args() {
-	NCK_RETRY_ARGS=()
-	if [ "$NCK_RETRY" -gt 0 ]; then
-		NCK_RETRY_ARGS=(--retry "$NCK_RETRY")
+# ---- command line ---------------------------------------------------------------------------
+
+# nck_help_common: the part of every usage text that is the same for every tool.
+nck_help_common() {
+	cat <<'EOF'
+Options:
+  -v        show the tools' own diagnostics (ncc:, ncl:, ncdec:) as well
+  -h        show this help;  -V, --version  show the version
+
+Environment (arguments win over it):
+  HOST      where to connect (default localhost); for listeners, the address to
+            listen on (default: every address)
+  PORT      TCP port (default 12345; 0 lets a listener pick one and announce it)
+  NCPASS    the password; when unset it is asked once on the terminal
+  NCFORMAT  native (default: authenticated, Argon2id, one connection per session)
+            or openssl (the tutorial's -aes-256-cbc -salt -base64 -pbkdf2 -iter
+            10000 over one connection per message; then "sent" only means
+            "received": that format cannot tell a wrong password)
+  NCRETRY   connectors: seconds to keep retrying a refused connection (default 10)
+  NCARGON2_TIME, NCARGON2_MEMORY
+            native: Argon2id passes and MiB (default 2 and 64); both sides must
+            use the same values, since receivers accept exactly these
+  NO_COLOR  set to turn colours off (they are only ever used on a terminal)
+EOF
+}
+
+# nck_args ROLE ARGS...: parse a tool's command line. ROLE says which operands it takes:
+#   connect  [HOST [PORT]]               listen  [-l] [[ADDR] PORT]
+#   chat     -l [[ADDR] PORT] | [HOST [PORT]]
+#   send     FILE [HOST [PORT]]          receive [-f] [DIR|FILE] [[ADDR] PORT]
+# Sets NCK_LISTEN, NCK_VERBOSE, NCK_FORCE, NCK_HOST, NCK_PORT, NCK_FILE. -h calls the tool's
+# usage function. An operand made only of digits, last, is the port.
+nck_args() {
+	local role=$1 a ops=() i
+	shift
+	NCK_LISTEN=0 NCK_VERBOSE=0 NCK_FORCE=0 NCK_FILE=
+	[ "$role" = listen ] || [ "$role" = receive ] && NCK_LISTEN=1
+	while [ $# -gt 0 ]; do
+		a=$1
+		shift
+		case $a in
+		-h | --help) usage; exit 0 ;;
+		-V | --version)
+			a=$(ncl --version 2>/dev/null) || a=unknown
+			printf '%s (nckit) %s\n' "$NCK_PROG" "${a##* }"
+			exit 0
+			;;
+		--) ops+=("$@"); break ;;
+		-[!-]?*) # -lv: one flag at a time
+			for ((i = ${#a} - 1; i >= 1; i--)); do set -- "-${a:i:1}" "$@"; done ;;
+		-v) NCK_VERBOSE=1 ;;
+		-l) [ "$role" = connect ] || [ "$role" = send ] && nck_usage_error "-l: this tool connects; its receiver listens"
+			NCK_LISTEN=1 ;;
+		-f) [ "$role" = receive ] || nck_usage_error "unknown option: -f"
+			NCK_FORCE=1 ;;
+		-?*) nck_usage_error "unknown option: $a" ;;
+		*) ops+=("$a") ;;
+		esac
+	done
+	if [ "$role" = send ]; then
+		[ ${#ops[@]} -gt 0 ] || nck_usage_error "missing FILE"
+		NCK_FILE=${ops[0]}
+		ops=("${ops[@]:1}")
+	elif [ "$role" = receive ] && [ ${#ops[@]} -gt 0 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]] &&
+		{ [ ${#ops[@]} -ne 2 ] || [[ ! ${ops[1]} =~ ^[0-9]+$ ]] || [ -e "${ops[0]}" ] ||
+			[[ ${ops[0]} == */* ]]; }; then
+		NCK_FILE=${ops[0]}
+		ops=("${ops[@]:1}")
 	fi
-}
-
-# nck_send_message [ENCFLAGS...]: encrypt stdin as one message and deliver it on its own
-# connection. Succeeds only when ncc -N saw the receiver close cleanly after taking all of it
-# (a receiver that could not decrypt it resets the connection instead).
-nck_send_message() {
-	ncenc "$@" | ncc -N "${NCK_RETRY_ARGS[@]}" "$NCK_HOST" "$NCK_PORT" >/dev/null
-}
-
-# nck_send_line LINE: nck_send_message for one line of text (and its newline), without the
-# extra process a pipe into the function would cost: a burst sends thousands of these.
-nck_send_line() {
-	ncenc "${NCK_ENC_ARGS[@]}" <<<"$1" | ncc -N "${NCK_RETRY_ARGS[@]}" "$NCK_HOST" "$NCK_PORT" >/dev/null
-}
-
-# nck_openssl_prefix B64PREFIX: whether the message whose first bytes are given in base64 is in
-# the openssl format: binary "Salted__" or its base64 text "U2FsdGVkX1". It only lets a
-# receiver refuse the usual case in its own words: it sees the first bytes of a connection,
-# nothing after white space or after a first message. What keeps an openssl message from
-# being decrypted in the native format is ncdec -native (NCK_DEC_ARGS).
-nck_openssl_prefix() {
-	case $1 in
-	U2FsdGVk* | VTJGc2RHVmtY*) return 0 ;;
+	NCK_HOST=${HOST:-} NCK_PORT=${PORT:-12345}
+	case ${#ops[@]} in
+	0) ;;
+	1) if [ "$NCK_LISTEN" = 1 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]]; then NCK_HOST=${ops[0]}
+	   elif [ "$NCK_LISTEN" = 1 ]; then NCK_PORT=${ops[0]}
+	   else NCK_HOST=${ops[0]}; fi ;;
+	2) NCK_HOST=${ops[0]} NCK_PORT=${ops[1]} ;;
+	*) nck_usage_error "unexpected argument: ${ops[2]}" ;;
 	esac
-	return 1
+	if [[ ! $NCK_PORT =~ ^[0-9]{1,5}$ ]] || [ "$((10#$NCK_PORT))" -gt 65535 ]; then
+		nck_usage_error "invalid port: $NCK_PORT (0 to 65535)"
+	fi
+	NCK_PORT=$((10#$NCK_PORT))
+	if [ "$NCK_LISTEN" = 0 ]; then
+		NCK_HOST=${NCK_HOST:-localhost}
+		[ "$NCK_PORT" -ne 0 ] || nck_usage_error "invalid port: 0 (give the receiver's port)"
+	fi
+	nck_config
 }
 
-# nck_listen_addr: the ncl operands for the configured address and port.
+# nck_config: the environment shared by every tool. Sets NCK_FORMAT, NCK_RETRY_ARGS,
+# NCK_ENC_ARGS (ncenc's format flags, password excluded) and NCK_DEC_ARGS (ncdec's: in the
+# native format the exact Argon2id parameters the senders use, so a header asking for any
+# other cost is refused before anything is derived).
+nck_config() {
+	local t=${NCARGON2_TIME:-2} m=${NCARGON2_MEMORY:-64} r=${NCRETRY:-10}
+	[[ $r =~ ^[0-9]{1,6}$ ]] || nck_usage_error "invalid NCRETRY: $r (seconds)"
+	NCK_RETRY_ARGS=()
+	[ "$((10#$r))" -eq 0 ] || NCK_RETRY_ARGS=(--retry "$((10#$r))")
+	NCK_FORMAT=${NCFORMAT:-native}
+	case $NCK_FORMAT in
+	native)
+		[[ $t =~ ^[0-9]{1,4}$ ]] || nck_usage_error "invalid NCARGON2_TIME: $t"
+		[[ $m =~ ^[0-9]{1,5}$ ]] || nck_usage_error "invalid NCARGON2_MEMORY: $m (MiB)"
+		NCK_ENC_ARGS=(-argon2-time "$t" -argon2-memory "$m" -argon2-threads 1)
+		NCK_DEC_ARGS=("${NCK_ENC_ARGS[@]}")
+		;;
+	openssl)
+		# The tutorial's exact command line: real `openssl enc -d` with it reads our bytes.
+		NCK_ENC_ARGS=(-aes-256-cbc -salt -base64 -pbkdf2 -iter 10000)
+		NCK_DEC_ARGS=("${NCK_ENC_ARGS[@]}")
+		;;
+	*) nck_usage_error "invalid NCFORMAT: $NCK_FORMAT (native or openssl)" ;;
+	esac
+	export NCFORMAT=$NCK_FORMAT NCK_PROG
+}
+
+# nck_password: make sure NCPASS is set, non-empty and exported; when unset, ask once on the
+# terminal, echo off (read is a builtin: the password is never an argument of a process).
+nck_password() {
+	local stty=
+	if [ -z "${NCPASS+set}" ]; then
+		{ : </dev/tty; } 2>/dev/null || nck_die "no password: set NCPASS or run on a terminal" 2
+		stty=$(stty -g </dev/tty)
+		trap 'stty "$stty" </dev/tty; exit 130' INT TERM HUP
+		stty -echo </dev/tty
+		printf 'enter the shared password: ' >/dev/tty
+		IFS= read -r NCPASS </dev/tty || true
+		printf '\n' >/dev/tty
+		stty "$stty" </dev/tty
+		trap - INT TERM HUP
+	fi
+	[ -n "$NCPASS" ] || nck_die "empty password: set NCPASS or type one" 2
+	export NCPASS
+}
+
+# ---- processes ------------------------------------------------------------------------------
+
+# nck_tmpdir: a private directory for fifos and error files, removed on exit.
+nck_tmpdir() {
+	NCK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nckit.XXXXXX") || nck_die "cannot create a temporary directory"
+	export NCK_TMP
+	trap 'nck_cleanup' EXIT
+}
+nck_cleanup() {
+	local p
+	for p in ${NCK_PIDS-}; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
+	rm -rf "$NCK_TMP"
+}
+
+# nck_nonce: 128 fresh random bits in hex.
+nck_nonce() {
+	local n
+	n=$(od -An -N16 -tx1 /dev/urandom)
+	n=${n//[ $'\n']/}
+	printf '%s' "$n"
+}
+
+# nck_ack TOKEN N: the acknowledgement of message N of the session whose TOKEN it is.
+nck_ack() {
+	local h
+	h=$(printf '%s %d' "$1" "$2" | sha256sum)
+	printf '%s' "${h:0:32}"
+}
+
+# nck_listen_args: ncl's address operands.
 nck_listen_args() {
 	NCK_LISTEN_ARGS=()
-	if [ -n "$NCK_HOST" ]; then
-		NCK_LISTEN_ARGS+=("$NCK_HOST")
-	fi
+	[ -z "$NCK_HOST" ] || NCK_LISTEN_ARGS+=("$NCK_HOST")
 	NCK_LISTEN_ARGS+=("$NCK_PORT")
 }
 
-# nck_ncl_status CALLBACK [CONNCALLBACK]: filter for ncl -v's stderr. A "listening on
-# ADDR:PORT" line is handed to CALLBACK ADDR:PORT, a "connection from ADDR:PORT" line to
-# CONNCALLBACK (dropped without one: the tools report peers in their own words), ncl's note
-# that a per-message command failed is dropped; everything else (ncl's and ncdec's
-# diagnostics) goes on to stderr.
-nck_ncl_status() {
-	local cb=$1 conncb=${2:-} line
-	while IFS= read -r line; do
-		case $line in
-		*'listening on '*) "$cb" "${line##*listening on }" ;;
-		*'connection from '*) if [ -n "$conncb" ]; then "$conncb" "${line##*connection from }"; fi ;;
-		# The per-message command already said what went wrong with that message.
-		'ncl: --each: '*'command failed'*) ;;
-		*) printf '%s\n' "$line" >&2 ;;
-		esac
-	done
-}
-
-# nck_run CMD...: run a long-lived CMD (a listener, or a function running a pipeline around one)
-# in the background, in its own process group, with stdin from /dev/null, and wait for it. An
-# INT, TERM or HUP sent to the script alone is passed on to the whole group rather than
-# leaving a listener behind; otherwise the script gets CMD's exit status.
-nck_run() {
+# nck_serve HANDLER_ARG ANNOUNCE [NCL_OPTIONS...]: run ncl -k --each, each connection handled
+# by this tool again (NCK_SELF HANDLER_ARG), concurrently, up to 64 at a time; ncdec's own
+# deadlines free the slot of a peer that sends nothing or drips. ncl's status lines go to
+# ANNOUNCE ("listening on ADDR:PORT"); its other lines only with -v. Stops the whole group on
+# Ctrl+C, TERM, HUP; returns ncl's status.
+nck_serve() {
+	local arg=$1 announce=$2
+	shift 2
+	nck_listen_args
+	NCK_TTY2=0
+	[ ! -t 2 ] || NCK_TTY2=1
+	export NCK_SELF NCK_HANDLER_ARG=$arg NCK_VERBOSE NCK_HOST NCK_PORT NCK_FORCE NCK_TTY2
 	set -m
-	"$@" </dev/null &
+	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
+	ncl -vn -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
+		</dev/null 2> >(nck_ncl_status "$announce") &
 	NCK_CHILD=$!
 	set +m
-	trap 'nck_stop 130' INT
-	trap 'nck_stop 143' TERM
-	trap 'nck_stop 129' HUP
+	trap 'nck_stop 0' INT TERM HUP
 	wait "$NCK_CHILD"
 }
 
 nck_stop() {
-	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || kill -TERM "$NCK_CHILD" 2>/dev/null || true
+	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
 	wait "$NCK_CHILD" 2>/dev/null || true
+	[ -z "${NCK_ON_STOP:-}" ] || "$NCK_ON_STOP"
 	exit "$1"
+}
+
+# nck_ncl_status CALLBACK: ncl -v's stderr: "Listening on" goes to CALLBACK as HOST:PORT, the rest (ncl's
+# notes on each connection, the rate limit's warning) only with -v, but for the warning.
+nck_ncl_status() {
+	local cb=$1 line
+	while IFS= read -r line; do
+		case $line in
+		'Listening on '*) # nc's words: "Listening on HOST PORT"
+			local hp=${line#Listening on } host
+			host=${hp% *}
+			case $host in *:*) host="[$host]" ;; esac
+			"$cb" "$host:${hp##* }"
+			;;
+		*'slowing down'*) nck_say "someone is guessing passwords: ${line#ncl: }" ;;
+		'ncl: '* | 'Connection received on '*) [ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$line" >&2 ;;
+		*) printf '%s\n' "$line" >&2 ;; # the handlers' own lines
+		esac
+	done
+}
+
+# ---- native sessions: the connecting side ---------------------------------------------------
+
+# nck_connect KIND: open a session to NCK_HOST:NCK_PORT. Afterwards NCK_W writes the session's
+# plaintext (into ncenc, into ncc), NCK_DOWN reads what the listener sends back (after its
+# hello), NCK_TOKEN is the session's token, NCK_ENC_PID ncenc's pid. Dies with one human line
+# when nobody listens, the listener is busy or is not an nckit listener.
+nck_connect() {
+	local kind=$1 hello cn ln
+	NCK_HOSTPORT="$NCK_HOST:$NCK_PORT"
+	mkfifo "$NCK_TMP/up"
+	exec {NCK_UP}<>"$NCK_TMP/up"
+	# ncc gets a session of its own: a Ctrl+C on the terminal is ours to handle (say goodbye).
+	exec {NCK_DOWN}< <(exec setsid ncc -N "${NCK_RETRY_ARGS[@]}" "$NCK_HOST" "$NCK_PORT" \
+		<"$NCK_TMP/up" {NCK_UP}>&- 2>"$NCK_TMP/ncc.err")
+	NCK_NCC_PID=$!
+	NCK_PIDS="$NCK_NCC_PID"
+	if ! IFS= read -r -t 60 -u "$NCK_DOWN" hello; then
+		nck_explain_ncc
+		nck_die "no answer from $NCK_HOSTPORT: is an nckit receiver listening there?"
+	fi
+	case $hello in
+	nckit-busy) nck_die "$NCK_HOSTPORT is busy: someone else is connected; try again later" ;;
+	'nckit-chat1 '[0-9a-f]*) ln=${hello#nckit-chat1 } ;;
+	*) nck_die "$NCK_HOSTPORT is not an nckit receiver in the native format (is it NCFORMAT=openssl?)" ;;
+	esac
+	[[ $ln =~ ^[0-9a-f]{32}$ ]] || nck_die "$NCK_HOSTPORT is not an nckit receiver"
+	cn=$(nck_nonce)
+	NCK_TOKEN=$(nck_nonce)
+	printf 'nckit-chat1 %s\n' "$cn" >&"$NCK_UP"
+	NCK_LABEL_UP="nckit-chat1 $kind c2l $ln $cn"
+	NCK_LABEL_DOWN="nckit-chat1 $kind l2c $ln $cn"
+	exec {NCK_W}> >(exec setsid ncenc "${NCK_ENC_ARGS[@]}" -label "$NCK_LABEL_UP" \
+		>&"$NCK_UP" {NCK_DOWN}<&- 2>"$NCK_TMP/enc.err")
+	NCK_ENC_PID=$!
+	NCK_PIDS="$NCK_PIDS $NCK_ENC_PID"
+	exec {NCK_UP}>&-
+	printf 'nckit-hello %s\n' "$NCK_TOKEN" >&"$NCK_W"
+}
+
+# nck_explain_ncc: ncc's failure in words (for when the connection ended or never was).
+nck_explain_ncc() {
+	local err
+	wait "$NCK_NCC_PID" 2>/dev/null || true
+	nck_verbose "$NCK_TMP/ncc.err"
+	err=$(cat "$NCK_TMP/ncc.err" 2>/dev/null) || true
+	case $err in
+	*refused*) nck_die "nobody is listening on $NCK_HOSTPORT: start the receiver first" ;;
+	*'no such host'* | *'lookup'*) nck_die "unknown host: $NCK_HOST" 2 ;;
+	*'timed out'* | *timeout* | *unreachable*) nck_die "cannot reach $NCK_HOSTPORT: check the address and the network" ;;
+	esac
+}
+
+# nck_reply_error LINE: the listener's "nckit-error WHY" in words, and exit 1.
+nck_reply_error() {
+	case $1 in
+	'nckit-error wrong-password') nck_die "wrong password (the other side uses a different one)" ;;
+	'nckit-error disk-full') nck_die "disk full on the receiving side" ;;
+	'nckit-error exists '*) nck_die "the receiver already has ${1#nckit-error exists }: it must use -f to replace it" ;;
+	'nckit-error unwritable '*) nck_die "the receiver cannot write ${1#nckit-error unwritable }" ;;
+	'nckit-error bad-name') nck_die "the receiver refused the file name" ;;
+	'nckit-error busy') nck_die "$NCK_HOSTPORT is busy: someone else is connected; try again later" ;;
+	'nckit-error '*) nck_die "the receiver failed: ${1#nckit-error }" ;;
+	esac
+}
+
+# nck_lost: the connection ended before the session did: say why.
+nck_lost() {
+	nck_explain_ncc
+	nck_die "the other side left (the connection to $NCK_HOSTPORT broke)"
+}
+
+# ---- native sessions: the listening side (run as ncl --each handlers) -----------------------
+
+# nck_accept KIND: greet the connector (stdin: its data, fd 3: the reply channel) and read its
+# nonce. Sets NCK_LABEL_UP, NCK_LABEL_DOWN. Returns 1 (nothing to do) for a peer that is not
+# an nckit connector.
+nck_accept() {
+	local kind=$1 ln hello cn
+	ln=$(nck_nonce)
+	printf 'nckit-chat1 %s\n' "$ln" >&3 2>/dev/null || return 1
+	IFS= read -r -t 10 -n 80 hello || return 1
+	case $hello in U2FsdGVk* | Salted__*) return 2 ;; esac
+	cn=${hello#nckit-chat1 }
+	[[ $cn =~ ^[0-9a-f]{32}$ ]] || return 1
+	NCK_LABEL_UP="nckit-chat1 $kind c2l $ln $cn"
+	NCK_LABEL_DOWN="nckit-chat1 $kind l2c $ln $cn"
+}
+
+# nck_decrypt_up: the connector's plaintext, decrypted and authenticated as it arrives;
+# ncdec's status and error line land in $NCK_TMP/dec.PID.{rc,err}.
+nck_decrypt_up() {
+	ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_UP" 2>"$NCK_TMP/dec.$$.err"
+	echo "$?" >"$NCK_TMP/dec.$$.rc"
+}
+
+# nck_dec_status: ncdec's exit status from the last nck_decrypt_up (3: authentication).
+nck_dec_status() {
+	local rc=1
+	read -r rc 2>/dev/null <"$NCK_TMP/dec.$$.rc" || true
+	nck_verbose "$NCK_TMP/dec.$$.err"
+	if [ "$rc" = 1 ] && grep -q 'wrong password' "$NCK_TMP/dec.$$.err" 2>/dev/null; then
+		rc=3 # an ncdec from before exit status 3
+	fi
+	printf '%s' "$rc"
+}
+
+# nck_receive_lines SHOW: a secure chat session on the listening side: each message, as it
+# authenticates, goes to SHOW TEXT (already sanitized) and is acknowledged on fd 3. Returns
+# ncdec's status (3 = wrong password: the connector is told so).
+nck_receive_lines() {
+	local show=$1 line token='' n=0 rc=0
+	nck_accept chat || rc=$?
+	case $rc in
+	0) ;;
+	2) "$show" '' refused; return 0 ;;
+	*) return 0 ;;
+	esac
+	while IFS= read -r line; do
+		if [ -z "$token" ]; then
+			token=${line#nckit-hello }
+			[[ $token =~ ^[0-9a-f]{32}$ ]] || break
+			"$show" '' hello
+			continue
+		fi
+		[ "${line:0:2}" = 'm ' ] || continue
+		"$show" "${line:2}" message
+		n=$((n + 1))
+		printf 'ok %s\n' "$(nck_ack "$token" "$n")" >&3 2>/dev/null || true
+	done < <(nck_decrypt_up | nck_sanitize)
+	wait "$!" 2>/dev/null || true
+	rc=$(nck_dec_status)
+	if [ "$rc" = 3 ] && [ -z "$token" ]; then
+		printf 'nckit-error wrong-password\n' >&3 2>/dev/null || true
+		"$show" '' wrong-password
+	elif [ -n "$token" ]; then
+		"$show" "$rc" end
+	fi
+	return "$rc"
+}
+
+# nck_handler_init: the start of every ncl --each handler: colours as decided by the tool;
+# on a terminal, stderr is the tool's own (ncl's is filtered line by line, which would hold
+# a progress line back).
+nck_handler_init() {
+	[ "${NCK_TTY2:-0}" != 1 ] || exec 2>"/proc/$NCK_MAIN/fd/2"
+	nck_colors
+	nck_config
+}
+
+# ---- the secure chat (secure_sender*.sh, secure_receiver*.sh) -------------------------------
+
+# nck_chat_send TEXT: deliver one message; 0 once the receiver has it (native: decrypted and
+# authenticated; openssl: received), else one line saying why and 1. Sets NCK_CIPHER (the
+# openssl format's ciphertext, for a preview) before delivering, via the ON_CIPHER hook.
+nck_chat_send() {
+	local reply err
+	if [ "$NCK_FORMAT" = openssl ]; then
+		NCK_CIPHER=$(printf '%s\n' "$1" | ncenc "${NCK_ENC_ARGS[@]}")
+		"${NCK_ON_CIPHER:-:}"
+		if err=$(printf '%s\n' "$NCK_CIPHER" | ncc -N "${NCK_RETRY_ARGS[@]}" "$NCK_HOST" "$NCK_PORT" \
+			2>&1 >/dev/null); then
+			return 0
+		fi
+		[ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$err" >&2
+		case $err in
+		*refused*) nck_say "not sent: nobody is listening on $NCK_HOST:$NCK_PORT: start the receiver first" ;;
+		*) nck_say "not sent: the receiver did not take it (${err##*: })" ;;
+		esac
+		return 1
+	fi
+	NCK_N=$((${NCK_N:-0} + 1))
+	{ printf 'm %s\n' "$1" >&"$NCK_W"; } 2>/dev/null || nck_lost
+	while IFS= read -r -u "$NCK_DOWN" reply; do
+		case $reply in
+		"ok $(nck_ack "$NCK_TOKEN" "$NCK_N")") return 0 ;;
+		nckit-error*) nck_reply_error "$reply" ;;
+		esac
+	done
+	nck_lost
+}
+
+# nck_chat_sender PROMPT_HOOK SENT_HOOK STAMP: the sender's loop for v1 and v2: each line of
+# stdin (stamped "[HH:MM:SS] " when it was read, with STAMP=1; empty lines skipped then) is
+# delivered, then SENT_HOOK runs. Ctrl+D or Ctrl+C ends the session cleanly. Exit status 0
+# when every message was delivered.
+nck_chat_sender() {
+	local prompt=$1 sent=$2 stamp=$3 line failed=0 total=0
+	nck_tmpdir
+	if [ "$NCK_FORMAT" = native ]; then
+		nck_say "waiting for $NCK_HOST:$NCK_PORT"
+		nck_connect chat
+		nck_say "connected to $NCK_HOST:$NCK_PORT"
+	fi
+	trap 'nck_newline; nck_chat_end "$failed" "$total"' INT TERM HUP
+	while :; do
+		[ ! -t 0 ] || "$prompt"
+		IFS= read -r line || [ -n "$line" ] || break
+		if [ "$stamp" = 1 ]; then
+			[ -n "$line" ] || continue
+			printf -v line '[%(%H:%M:%S)T] %s' -1 "$line"
+		fi
+		total=$((total + 1))
+		if nck_chat_send "$line"; then
+			"$sent"
+		else
+			failed=$((failed + 1))
+		fi
+	done
+	nck_chat_end "$failed" "$total"
+}
+
+# nck_chat_end FAILED TOTAL: end the session (native: the stream's authenticated end, then
+# the receiver closes) and exit with the verdict.
+nck_chat_end() {
+	trap - INT TERM HUP
+	if [ "$NCK_FORMAT" = native ] && [ -n "${NCK_W:-}" ]; then
+		exec {NCK_W}>&-
+		wait "$NCK_ENC_PID" 2>/dev/null || true
+		while IFS= read -r -t 10 -u "$NCK_DOWN" _; do :; done
+		nck_say "session ended"
+	fi
+	if [ "$1" -gt 0 ]; then
+		nck_die "$1 of $2 messages not delivered"
+	fi
+	exit 0
+}
+
+# nck_chat_handler SHOW: one connection to a secure receiver: SHOW TEXT KIND for each event
+# (KIND: hello, message, wrong-password, refused, failed, end). Exits with the status ncl's
+# policy wants: 3 after a wrong password (counted by its rate limit), 4 after an openssl
+# message that failed to decrypt (a clean close: the sender learns nothing), 0 when done.
+nck_chat_handler() {
+	local show=$1 rc line first=
+	nck_handler_init
+	if [ "$NCK_FORMAT" = native ]; then
+		rc=0
+		nck_receive_lines "$show" || rc=$?
+		exit "$rc"
+	fi
+	# The openssl format: one message per connection, the tutorial's wire protocol.
+	IFS= read -r -t 30 -n 4096 first || [ -n "$first" ] || exit 0 # a probe: nothing to show
+	NCK_CIPHER=$first
+	"$show" "" cipher
+	while IFS= read -r line; do
+		"$show" "$line" message
+	done < <({ printf '%s\n' "$first"; exec cat; } | ncdec "${NCK_DEC_ARGS[@]}" \
+		2>"$NCK_TMP/dec.$$.err" | nck_sanitize; echo "${PIPESTATUS[0]}" >"$NCK_TMP/dec.$$.rc")
+	wait "$!" 2>/dev/null || true
+	rc=$(nck_dec_status)
+	rm -f "$NCK_TMP/dec.$$".*
+	if [ "$rc" != 0 ]; then
+		"$show" "" failed
+		cat >/dev/null # read to the end: success and failure look the same to the sender
+		exit 4
+	fi
+	exit 0
+}
+
+# nck_chat_receiver SHOW ANNOUNCE: the receiver's main: serve sessions (native) or messages
+# (openssl) until Ctrl+C.
+nck_chat_receiver() {
+	nck_tmpdir
+	NCK_MAIN=$$
+	export NCK_MAIN
+	if [ "$NCK_FORMAT" = openssl ]; then
+		nck_serve --nck-handler "$2" --deadline 60
+	else
+		nck_serve --nck-handler "$2"
+	fi
+}
+
+# ---- file transfer: sizes and progress ------------------------------------------------------
+
+# nck_human BYTES: "512 B", "1.5 KiB", "200 MiB".
+nck_human() {
+	local n=$1 u=(B KiB MiB GiB TiB) i=0 d=0
+	while [ "$n" -ge 1024 ] && [ "$i" -lt 4 ]; do
+		d=$(((n % 1024) * 10 / 1024))
+		n=$((n / 1024)) i=$((i + 1))
+	done
+	if [ "$i" -eq 0 ] || [ "$n" -ge 100 ]; then printf '%d %s' "$n" "${u[i]}"; else printf '%d.%d %s' "$n" "$d" "${u[i]}"; fi
+}
+
+# nck_rate BYTES MICROSECONDS: "87.0 MiB/s".
+nck_rate() {
+	local us=$2
+	[ "$us" -gt 0 ] || us=1
+	printf '%s/s' "$(nck_human "$(($1 * 1000000 / us))")"
+}
+
+# nck_meter PHASE TOTAL PID [FILE]: while PID runs, a progress line on stderr (a terminal
+# only): bytes PID has read (/proc/PID/io), or FILE's size when given; percent and ETA when
+# TOTAL is known (non-zero). Run in the background; killed when the phase ends.
+nck_meter() {
+	local phase=$1 total=$2 pid=$3 file=${4:-} start=${EPOCHREALTIME/./} now done=0 line pct eta
+	[ -t 2 ] || return 0
+	trap 'printf "\r\033[K" >&2; exit 0' TERM
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ -n "$file" ]; then
+			done=$(stat -c %s -- "$file" 2>/dev/null) || done=0
+		else
+			while read -r line; do
+				case $line in rchar:*) done=${line#rchar: } ;; esac
+			done <"/proc/$pid/io" 2>/dev/null || true
+		fi
+		now=$((${EPOCHREALTIME/./} - start))
+		line="$phase $(nck_human "$done")"
+		if [ "$total" -gt 0 ]; then
+			[ "$done" -le "$total" ] || done=$total
+			pct=$((done * 100 / total))
+			eta=
+			[ "$done" -eq 0 ] || eta=" ETA $(((total - done) * now / done / 1000000))s"
+			line="$line / $(nck_human "$total") $pct%"
+		fi
+		printf '\r\033[K  %s  %s%s' "$line" "$(nck_rate "$done" "$now")" "${eta:-}" >&2
+		sleep 0.2
+	done
+	printf '\r\033[K' >&2
+}
+
+# nck_with_meter PHASE TOTAL [FILE] -- CMD...: run CMD with a meter on it; CMD's status.
+nck_with_meter() {
+	local phase=$1 total=$2 file=$3 rc=0 m
+	shift 4
+	"$@" <&0 & # an explicit stdin: a background job's would be /dev/null
+	local pid=$!
+	nck_meter "$phase" "$total" "$pid" "$file" &
+	m=$!
+	wait "$pid" || rc=$?
+	kill -TERM "$m" 2>/dev/null || true
+	wait "$m" 2>/dev/null || true
+	return "$rc"
+}
+
+# nck_bad_name NAME: whether NAME may not be used as a file name from the network.
+nck_bad_name() {
+	case $1 in
+	'' | . | .. | */* | *..*) return 0 ;;
+	esac
+	[[ $1 =~ [[:cntrl:]] ]] && return 0
+	local LC_ALL=C
+	[[ $1 =~ $'\xc2'[$'\x80'-$'\x9f'] ]]
 }

@@ -1,110 +1,180 @@
 #!/usr/bin/env bash
-# receive_file.sh: receive one file from send_file.sh, decrypt and verify it, and only then
-# move it into place: it is written to a temporary file next to OUTFILE and renamed, so OUTFILE
-# never holds a partial, truncated or tampered transfer.
+# receive_file.sh: receive one file (or directory) from send_file.sh, check it and save it
+# under the name it was sent with. Until it is checked it sits under a visible name,
+# NAME.nckit-part.PID, removed on failure and at the next start if its receiver is gone.
 set -euo pipefail
-
 NCK_PROG=receive_file.sh
 NCK_SELF=$(readlink -f "${BASH_SOURCE[0]}")
 # shellcheck source-path=SCRIPTDIR source=nckit-common.sh
 . "${NCK_SELF%/*}/nckit-common.sh"
 
 usage() {
-	cat <<'EOF'
-Usage: receive_file.sh [-h] OUTFILE
+	cat <<'EOF_USAGE'
+Usage: receive_file.sh [-v] [-f] [DIR|FILE] [-l] [[ADDR] PORT]
 
-Listens on PORT for one connection from send_file.sh, decrypts the file it sends,
-and checks it: the decryption must succeed (in the native format, that
-authenticates every byte and detects truncation) and the size and SHA-256 must
-match what the sender announced. Only then is OUTFILE written (replaced if it
-exists), by renaming a temporary file from the same directory. Ends by itself.
+Waits on PORT for one send_file.sh, then saves what it sends in DIR (default:
+the current directory) under the name it was sent with, or as FILE. Names with
+"/", ".." or control characters are refused; an existing file is kept unless
+-f is given. It is saved only once it has arrived whole and checked (size,
+SHA-256, and in the native format authentication). Progress on stderr when it
+is a terminal, then one summary line. A last operand made only of digits is
+the port (write ./12345 for a file of that name).
 
-Exit status: 0 when the file arrived intact and OUTFILE was written, 1 when it did
-not (an error line says why; OUTFILE is left untouched), 2 on a usage or
-configuration error.
+Exit status: 0 saved; 1 not (one line says why); 2 usage error.
 
-EOF
-	nck_config_help
+EOF_USAGE
+	nck_help_common
 }
 
-case ${1:-} in
--h | --help)
-	usage
-	exit 0
-	;;
-'') nck_usage_error "missing OUTFILE" ;;
-esac
-if [ $# -gt 1 ]; then
-	nck_usage_error "unexpected argument: $2"
-fi
-out=$1
-outdir=$(dirname -- "$out")
-if [ -d "$out" ]; then
-	nck_die "$out: is a directory"
-elif [ ! -d "$outdir" ] || [ ! -w "$outdir" ]; then
-	nck_die "$outdir: not a writable directory"
-fi
+# reply WHY: tell the sender (native format only: the openssl format must not answer).
+reply() {
+	[ "$NCK_FORMAT" != native ] || printf '%s\n' "$1" >&3 2>/dev/null || true
+}
 
-nck_config listen
-nck_password once
-nck_listen_args
+# fail WHY MSG: give up on this transfer: tell the sender and the main shell, exit.
+fail() {
+	reply "nckit-error $1"
+	rm -rf "${part:-/nonexistent}"
+	printf '1 %s\n' "$2" >"$NCK_TMP/result"
+	kill -USR1 "$NCK_MAIN"
+	cat >/dev/null <&"$dec" 2>/dev/null || true
+	exit "${3:-0}"
+}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/receive_file.XXXXXX")
-part=$(mktemp "$outdir/.$(basename -- "$out").part.XXXXXX")
-trap 'rm -rf "$work"; rm -f "$part"' EXIT
-
-# require_native: in the native format, refuse an openssl-format (unauthenticated) stream
-# before decrypting anything, with a line of ours; pass every byte on otherwise. ncdec's
-# NCK_DEC_ARGS (-native) is what refuses one that hides behind white space.
-require_native() {
-	local prefix
-	prefix=$(head -c 16 | base64 -w0)
-	if [ "$NCFORMAT" = native ] && nck_openssl_prefix "$prefix"; then
-		printf '%s: refusing a stream in the openssl format (unauthenticated)\n' "$NCK_PROG" >&2
-		printf '%s: hint: set NCFORMAT=openssl to accept it\n' "$NCK_PROG" >&2
-		return 1
+handler() {
+	local header magic type size sha name out dir got rc t0
+	nck_handler_init
+	if [ "$NCK_FORMAT" = native ]; then
+		nck_accept file || exit 0
+		exec {dec}< <(nck_decrypt_up)
+	else
+		exec {dec}< <(ncdec "${NCK_DEC_ARGS[@]}" -message-timeout 3600 2>"$NCK_TMP/dec.$$.err"
+			echo "$?" >"$NCK_TMP/dec.$$.rc")
 	fi
-	printf '%s' "$prefix" | base64 -d
-	exec cat
+	decpid=$!
+	IFS= read -r -n 4200 -u "$dec" header || true
+	if [ "$NCK_FORMAT" = native ] && [[ $header == nckit-hello\ * ]]; then
+		IFS= read -r -n 4200 -u "$dec" header || true # the session's hello comes first
+	fi
+	read -r magic type size sha name <<<"$header" || true
+	if [ "$magic" != nckit-file1 ]; then
+		wait "$decpid" 2>/dev/null || true
+		rc=$(nck_dec_status)
+		if [ "$rc" = 3 ]; then
+			reply 'nckit-error wrong-password'
+			nck_say "$NCL_PEER uses a different password: refused"
+		fi
+		[ "$NCK_FORMAT" = native ] || { cat >/dev/null; exit 4; }
+		exit "$rc"
+	fi
+	name=${header#nckit-file1 * * * }
+	if ! mkdir "$NCK_TMP/session" 2>/dev/null; then
+		reply 'nckit-error busy'
+		exit 0
+	fi
+	nck_say "receiving from $NCL_PEER"
+	t0=${EPOCHREALTIME/./}
+	if [[ ! $type =~ ^[fd]$ ]] || [[ ! $size =~ ^[0-9]{1,15}$ ]] || [[ ! $sha =~ ^[0-9a-f]{64}$ ]] ||
+		nck_bad_name "$name"; then
+		fail bad-name "refused a file name from $NCL_PEER: $(printf '%s' "$name" | nck_sanitize)"
+	fi
+	if [ -z "$NCK_FILE" ] || [ -d "$NCK_FILE" ]; then
+		dir=${NCK_FILE:-.} out=${NCK_FILE:-.}/$name
+	else
+		dir=$(dirname -- "$NCK_FILE") out=$NCK_FILE
+	fi
+	if [ -e "$out" ] && [ "$NCK_FORCE" != 1 ]; then
+		fail "exists $name" "$out exists: not replaced (-f replaces it)"
+	fi
+	part=$dir/$name.nckit-part.$$
+	if [ "$type" = f ]; then
+		: >"$part" 2>/dev/null || fail "unwritable $name" "cannot write in $dir"
+		reply nckit-file-go
+		# shellcheck disable=SC2016 # sh's own arguments
+		if ! nck_with_meter receiving "$size" "$part" -- sh -c 'exec cat >"$1" 2>"$2"' _ "$part" \
+			"$NCK_TMP/cat.err" <&"$dec"; then
+			grep -q 'No space' "$NCK_TMP/cat.err" && fail disk-full "disk full: $out not written"
+			fail "write-failed" "cannot write $part: $(cat "$NCK_TMP/cat.err")"
+		fi
+	else
+		mkdir "$part" 2>/dev/null || fail "unwritable $name" "cannot write in $dir"
+		reply nckit-file-go
+		tee <&"$dec" "$NCK_TMP/tar" | tar -C "$part" -xf - --no-same-owner 2>"$NCK_TMP/cat.err" ||
+			fail "write-failed" "cannot unpack $name"
+	fi
+	wait "$decpid" 2>/dev/null || true
+	rc=$(nck_dec_status)
+	[ "$rc" = 0 ] || fail broken "the transfer broke off: $out not written" "$rc"
+	local file=$part
+	[ "$type" = f ] || file=$NCK_TMP/tar
+	got=$(stat -c %s -- "$file")
+	[ "$got" = "$size" ] || fail size "size mismatch ($got bytes, $size announced): $out not written"
+	got=$(nck_with_meter checking "$size" '' -- sha256sum -- "$file")
+	[ "${got:0:64}" = "$sha" ] || fail checksum "sha256 mismatch: $out not written"
+	if [ "$type" = d ]; then
+		[ "$NCK_FORCE" != 1 ] || rm -rf -- "$out"
+		mv -T -- "$part/$name" "$out" 2>/dev/null || fail "exists $name" "$out exists: not replaced"
+		rmdir "$part"
+	elif [ "$NCK_FORCE" = 1 ]; then
+		mv -f -- "$part" "$out"
+	else
+		ln -- "$part" "$out" 2>/dev/null || fail "exists $name" "$out exists: not replaced (-f replaces it)"
+		rm -f -- "$part"
+	fi
+	reply "nckit-file-ok $name"
+	# openssl format: ncdec stops at the message's end; the sender's FIN may still be on its
+	# way, and a handler that leaves data unread gets the connection reset
+	[ "$NCK_FORMAT" = native ] || cat >/dev/null
+	t0=$((${EPOCHREALTIME/./} - t0))
+	printf '0 %s\n' "$out: $(nck_human "$size") in $((t0 / 1000000)).$((t0 / 100000 % 10))s, \
+$(nck_rate "$size" "$t0"), sha256 ${sha:0:12}" >"$NCK_TMP/result"
+	kill -USR1 "$NCK_MAIN"
+	exit 0
 }
 
-# store: split the decrypted stream into the header line and the file's bytes.
-store() {
-	local header=
-	IFS= read -r -n 256 header || true
-	printf '%s\n' "$header" >"$work/header"
-	exec cat >"$part"
-}
-
-receive() {
-	ncl -v "${NCK_LISTEN_ARGS[@]}" | require_native | ncdec "${NCK_DEC_ARGS[@]}" | store
-}
-
-announce() {
-	printf '%s: listening on %s\n' "$NCK_PROG" "$1" >&2
-}
-connection() {
-	printf '%s: receiving from %s\n' "$NCK_PROG" "$1" >&2
-}
-
-if ! nck_run receive 2> >(nck_ncl_status announce connection); then
-	nck_die "transfer failed: $out not written"
+if [ "${1:-}" = --nck-handler ]; then
+	handler
 fi
-
-read -r magic version size sha rest <"$work/header" || true
-if [ "${magic:-}" != nckit-file ] || [ "${version:-}" != 1 ] || [ -n "${rest:-}" ] ||
-	[[ ! ${size:-} =~ ^[0-9]+$ ]] || [[ ! ${sha:-} =~ ^[0-9a-f]{64}$ ]]; then
-	nck_die "not a send_file.sh transfer: $out not written"
+nck_args receive "$@"
+if [ -n "$NCK_FILE" ] && [ ! -d "$NCK_FILE" ]; then
+	[ ! -e "$NCK_FILE" ] || [ -f "$NCK_FILE" ] || nck_die "$NCK_FILE: not a regular file or a directory"
+	[ ! -e "$NCK_FILE" ] || [ "$NCK_FORCE" = 1 ] || nck_die "$NCK_FILE exists: not replaced (-f replaces it)"
+	outdir=$(dirname -- "$NCK_FILE")
+else
+	outdir=${NCK_FILE:-.}
 fi
-got=$(wc -c <"$part")
-if [ "$((got))" -ne "$size" ]; then
-	nck_die "size mismatch: expected $size bytes, received $((got)): $out not written"
-fi
-gotsha=$(sha256sum <"$part")
-gotsha=${gotsha%% *}
-if [ "$gotsha" != "$sha" ]; then
-	nck_die "sha256 mismatch: $out not written"
-fi
-chmod "$(printf '%o' "$((0666 & ~$(umask)))")" "$part"
-mv -f -- "$part" "$out"
-printf '%s: received %s (%d bytes, sha256 %s)\n' "$NCK_PROG" "$out" "$size" "$sha" >&2
+# A file made and removed there: -w says yes to root even on a read-only or special file
+# system (/proc), where the transfer would fail only at its end.
+probe=$outdir/probe.nckit-part.$$
+{ [ -d "$outdir" ] && : >"$probe"; } 2>/dev/null || nck_die "$outdir: not a writable directory"
+rm -f -- "$probe"
+NCK_FILE=${NCK_FILE:+$(realpath -m -- "$NCK_FILE")}
+# What a receiver killed with -9 left behind.
+for p in "$outdir"/*.nckit-part.*; do
+	[ -e "$p" ] && ! kill -0 "${p##*.}" 2>/dev/null && rm -rf -- "$p"
+done
+nck_colors
+nck_password
+nck_tmpdir
+NCK_MAIN=$$
+export NCK_MAIN NCK_FILE
+# shellcheck disable=SC2317
+announce() { nck_say "listening on $1: waiting for a file"; }
+# shellcheck disable=SC2317
+done_() {
+	local rc msg IFS=" "
+	read -r rc msg <"$NCK_TMP/result"
+	# ncl closes the sender's connection (FIN) once the handler is gone; stopped before that,
+	# it resets it and the sender would report a failure (5 s at most, for other connections)
+	local i
+	for ((i = 0; i < 500; i++)); do
+		[ "$(find "/proc/$NCK_CHILD/fd" -lname 'socket:*' 2>/dev/null | wc -l)" -gt 1 ] || break
+		sleep 0.01
+	done
+	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+	[ "$rc" = 0 ] || nck_die "$msg"
+	nck_say "saved $msg"
+	exit 0
+}
+trap done_ USR1
+nck_serve --nck-handler announce

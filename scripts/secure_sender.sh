@@ -1,56 +1,33 @@
 #!/usr/bin/env bash
-# secure_sender.sh: the tutorial's secure chat sender, rebuilt on ncenc and ncc. Each line read
-# from stdin is encrypted as its own message and delivered on its own connection; a message
-# the receiver did not take is reported, and the exit status says whether all of them were.
+# secure_sender.sh: the tutorial's secure chat sender, on ncenc and ncc: each line of stdin is
+# sent encrypted to a secure_receiver.sh; a message that did not arrive is reported.
 set -euo pipefail
-
 NCK_PROG=secure_sender.sh
 NCK_SELF=$(readlink -f "${BASH_SOURCE[0]}")
 # shellcheck source-path=SCRIPTDIR source=nckit-common.sh
 . "${NCK_SELF%/*}/nckit-common.sh"
 
 usage() {
-	cat <<'EOF'
-Usage: secure_sender.sh [-h]
+	cat <<'EOF_USAGE'
+Usage: secure_sender.sh [-v] [HOST [PORT]]
 
-Reads messages from stdin, one per line, and sends each one encrypted on its own
-connection to a secure_receiver.sh (or secure_receiver_v2.sh) at HOST:PORT. Ends
-at end of input (Ctrl+D) or on Ctrl+C.
+Reads messages from stdin, one per line, and sends each one encrypted to a
+secure_receiver.sh (or secure_receiver_v2.sh) at HOST:PORT. In the native format
+the whole run is one session: a message counts as sent once the receiver has
+decrypted it. With NCFORMAT=openssl each message is its own connection, as in
+the tutorial, and "sent" only means "received". Ends at end of input (Ctrl+D)
+or on Ctrl+C.
 
-Exit status: 0 when every message was delivered, 1 when one or more were not (each
-one is reported on stderr as it fails), 2 on a usage or configuration error.
+Exit status: 0 every message was delivered; 1 one or more were not, or the
+session failed (one line says why); 2 usage or configuration error.
 
-EOF
-	nck_config_help
+EOF_USAGE
+	nck_help_common
 }
 
-case ${1:-} in
--h | --help)
-	usage
-	exit 0
-	;;
-'') ;;
-*) nck_usage_error "unexpected argument: $1" ;;
-esac
+nck_args connect "$@"
+nck_colors
+nck_password
 
-nck_config connect
-nck_password confirm
-nck_retry_args
-
-printf 'Secure chat - type your messages below\n' >&2
-printf 'Press Ctrl+C to quit\n' >&2
-
-sent=0 failed=0
-while IFS= read -r message || [ -n "$message" ]; do
-	if nck_send_line "$message"; then
-		sent=$((sent + 1))
-	else
-		failed=$((failed + 1))
-		printf '%s: message %d not delivered\n' "$NCK_PROG" "$((sent + failed))" >&2
-	fi
-done
-
-if [ "$failed" -gt 0 ]; then
-	printf '%s: %d of %d messages not delivered\n' "$NCK_PROG" "$failed" "$((sent + failed))" >&2
-	exit 1
-fi
+printf 'Secure chat - type your messages below\nPress Ctrl+C to quit\n' >&2
+nck_chat_sender : : 0

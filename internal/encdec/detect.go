@@ -104,6 +104,15 @@ func (dc *decoder) decryptAll() error {
 			}
 		}
 		prefix, err := dc.br.Peek(peekLen)
+		if err != nil && err != io.EOF {
+			// a start cut short by a deadline or a read error is no unrecognized input
+			if errors.Is(err, errTimeout) {
+				return err
+			}
+			if len(prefix) > 0 {
+				return fmt.Errorf("read error: %w", err)
+			}
+		}
 		if len(prefix) == 0 {
 			switch {
 			case err != nil && err != io.EOF:
@@ -224,6 +233,9 @@ func skipSpace(br *bufio.Reader) error {
 		c, err := br.ReadByte()
 		if err == io.EOF {
 			return nil
+		}
+		if errors.Is(err, errTimeout) {
+			return err
 		}
 		if err != nil {
 			return fmt.Errorf("read error: %w", err)

@@ -42,6 +42,8 @@ func TestKDFWindow(t *testing.T) {
 			"ncdec: header asks argon2 threads 8, over this receiver's ceiling 4 (-argon2-threads 8 accepts exactly that)\n"},
 		{"widened, still over", header(1, 1<<20, 1), []string{"-argon2-max-memory", "512"},
 			"ncdec: header asks argon2 memory 1048576 KiB, over this receiver's ceiling 524288 KiB (-argon2-max-memory MIB widens it)\n"},
+		{"pinned cost, threads not", header(2, 64<<10, 16), []string{"-argon2-time", "2", "-argon2-memory", "64"},
+			"ncdec: header asks argon2 threads 16, over this receiver's ceiling 4 (-argon2-threads 16 accepts exactly that)\n"},
 		{"pinned", header(2, 64<<10, 1), []string{"-argon2-time", "3"},
 			"ncdec: header asks argon2 time 2, memory 65536 KiB, threads 1: not the pinned -argon2-time 3\n"},
 		// within the window the password decides
@@ -80,6 +82,7 @@ func TestEncWindow(t *testing.T) {
 	}{
 		{[]string{"-argon2-memory", "512"}, "ncenc: the -argon2 options ask argon2 memory 524288 KiB, over the ceiling 262144 KiB (-argon2-max-memory MIB widens it)\n"},
 		{[]string{"-argon2-time", "1", "-argon2-memory", "8"}, "ncenc: the -argon2 options ask argon2 time 1 with memory 8192 KiB (8192 KiB of passes), under the floor 38 MiB of passes: too cheap to guess against\n"},
+		{[]string{"-argon2-threads", "5"}, "ncenc: the -argon2 options ask argon2 threads 5, over the ceiling 4\n"},
 		{[]string{"-argon2-time", "3", "-argon2-memory", "256"}, "ncenc: the -argon2 options ask argon2 time 3 with memory 262144 KiB (768 MiB of passes), over the ceiling 512 MiB of passes (-argon2-max-time N widens it)\n"},
 	}
 	for _, tt := range tests {
@@ -177,10 +180,11 @@ func TestDeadlines(t *testing.T) {
 		{"header", false, []byte(nat[:20]), nil, "", "ncdec: reading input: timed out: the message's header did not arrive within 200ms (-header-timeout SECS changes it)\n"},
 		// the commitment is awaited from the end of this side's Argon2id run
 		{"commitment", false, []byte(nat[:30]), nil, "", "ncdec: reading input: timed out: the rest of the header did not arrive within 200ms (-header-timeout SECS changes it)\n"},
-		{"white space", false, []byte("  "), nil, "", "ncdec: read error: " + ht},
+		{"white space", false, []byte("  "), nil, "", "ncdec: " + ht},
 		{"record", false, []byte(nat[:61+5]), nil, "", "ncdec: reading input: timed out: a record did not arrive within 200ms (-header-timeout SECS changes it)\n"},
 		{"openssl", false, []byte(ossl[:20]), []string{"-aes-256-cbc", "-pbkdf2"}, "", "ncdec: timed out: the openssl message did not arrive within 200ms (-message-timeout SECS changes it)\n"},
-		{"idle under ncl", true, nil, nil, "", "ncdec: read error: timed out: no message began within 200ms (-header-timeout SECS changes it)\n"},
+		{"idle under ncl", true, nil, nil, "", "ncdec: timed out: no message began within 200ms (-header-timeout SECS changes it)\n"},
+		{"start of a stream", false, []byte("nckitE"), nil, "", "ncdec: " + ht},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -13,18 +16,18 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-const connectUsage = `usage: ncc [-46dNnuvz] [-p port] [-q secs] [-s addr] [-w secs] [--retry secs] host port
+const connectUsage = `usage: ncc [-46dNnuvz] [-p port] [-q secs] [-s addr] [-w secs]
+           [--retry secs] host port
        ncc -U [options] path
 
-Connect to host port and copy the connection to stdout while copying stdin to it,
-like nc host port.
+Connect to host port, copy the connection to stdout and stdin to it, like nc.
 
   -N            shut down the sending side after EOF on stdin
   -d            do not read stdin              -v        status lines on stderr
-  -q secs       quit secs after EOF on stdin   -w secs   connect and idle timeout
+  -q secs       quit secs after EOF on stdin   -w secs   connect, idle timeout
   -s addr       local address                  -p port   local port
   -4, -6        IPv4 only, IPv6 only           -n        numeric host only
-  -u            UDP                            -U        unix-domain socket at path
+  -u            UDP                            -U        unix socket at path
   -z            only check that something listens
   --retry secs  retry a refused connection for up to secs
   -h, -V        this help, the version
@@ -42,7 +45,8 @@ func ConnectFlags() []cli.Flag {
 
 // Connect runs ncc with args (args[0] is the program name) and returns its exit status.
 func Connect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := cmdline.New("ncc", connectUsage, ConnectFlags(), func(c *cli.Context) error {
+	flags := append(ConnectFlags(), refusedFlags()...)
+	app := cmdline.New("ncc", connectUsage, flags, func(c *cli.Context) error {
 		cfg, err := parseConnect(c)
 		if err != nil {
 			return err
@@ -55,10 +59,13 @@ func Connect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // parseConnect validates the whole ncc command line before any I/O.
 func parseConnect(c *cli.Context) (*config, error) {
 	cfg := &config{zero: c.Bool("z")}
+	if err := checkRefused(c); err != nil {
+		return nil, err
+	}
 	if err := parseCommon(c, cfg); err != nil {
 		return nil, err
 	}
-	if cfg.zero && c.Bool("u") {
+	if cfg.zero && cfg.datagram() {
 		return nil, cmdline.Usagef("cannot use -z with -u")
 	}
 	if c.IsSet("retry") {
@@ -69,7 +76,7 @@ func parseConnect(c *cli.Context) (*config, error) {
 		cfg.retry = r
 	}
 	args := c.Args().Slice()
-	if cfg.network == "unix" {
+	if c.Bool("U") {
 		switch len(args) {
 		case 0:
 			return nil, cmdline.Usagef("missing socket path")
@@ -84,6 +91,10 @@ func parseConnect(c *cli.Context) (*config, error) {
 	case 0:
 		return nil, cmdline.Usagef("missing host and port")
 	case 1:
+		if isHostPort(args[0]) {
+			return nil, hinted{cmdline.Usagef("missing port"),
+				"give host and port as two operands: ncc HOST PORT"}
+		}
 		return nil, cmdline.Usagef("missing port")
 	case 2:
 	default:
@@ -113,21 +124,35 @@ func parseConnect(c *cli.Context) (*config, error) {
 
 // connect dials and relays until both stdin and the peer's data have ended.
 func connect(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) error {
-	conn, err := dial(cfg)
+	local := ""
+	if cfg.network == "unixgram" {
+		// a unix datagram peer can only answer to a socket with a name, as nc's has
+		dir, err := os.MkdirTemp("", "ncc-")
+		if err != nil {
+			return fmt.Errorf("reply socket: %s", cause(err))
+		}
+		defer os.RemoveAll(dir)
+		local = filepath.Join(dir, "recv.sock")
+	}
+	conn, err := dial(cfg, local)
 	if err != nil {
 		if cfg.zero && !cfg.verbose {
 			return cli.Exit("", 1) // -z: the status is the answer, as with nc
 		}
 		return err
 	}
+	if cfg.verbose && local != "" {
+		printf(stderr, "Bound on %s", local)
+	}
 	if cfg.verbose {
-		printf(stderr, "connected to %s", cfg.addr)
+		host, port, _ := net.SplitHostPort(cfg.addr)
+		reportConnected(stderr, host, port, conn.RemoteAddr(), cfg)
 	}
 	if cfg.zero {
 		return conn.Close()
 	}
 	defer lv.add(conn)()
-	if cfg.network[:3] == "udp" {
+	if cfg.datagram() {
 		conn = datagrams{conn}
 	}
 	var in *relay.Input
@@ -153,8 +178,11 @@ func connect(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) e
 
 // dial connects, retrying a refused connection until --retry's deadline (the listener is
 // not up yet), with a short backoff.
-func dial(cfg *config) (net.Conn, error) {
+func dial(cfg *config, local string) (net.Conn, error) {
 	d := net.Dialer{Timeout: cfg.idle, KeepAliveConfig: keepAlive}
+	if local != "" {
+		d.LocalAddr = &net.UnixAddr{Name: local, Net: cfg.network}
+	}
 	if cfg.srcAddr != "" {
 		var err error
 		switch cfg.network[:3] {
@@ -170,12 +198,15 @@ func dial(cfg *config) (net.Conn, error) {
 	deadline := time.Now().Add(cfg.retry)
 	backoff := 10 * time.Millisecond
 	for {
+		if local != "" {
+			os.Remove(local) // left by a refused attempt
+		}
 		conn, err := d.Dial(cfg.network, cfg.addr)
 		if err == nil {
 			return conn, nil
 		}
 		notYet := errors.Is(err, syscall.ECONNREFUSED) ||
-			cfg.network == "unix" && errors.Is(err, syscall.ENOENT)
+			strings.HasPrefix(cfg.network, "unix") && errors.Is(err, syscall.ENOENT)
 		left := time.Until(deadline)
 		if !notYet || left <= 0 {
 			return nil, fmt.Errorf("connect to %s: %s", cfg.addr, cause(err))

@@ -209,3 +209,31 @@ func TestSocketMode(t *testing.T) {
 		get(t, done)
 	}
 }
+
+// TestDatagramKeep: -k -u takes datagrams from every sender; -U -u serves unix datagrams
+// and answers the first sender through the reply socket ncc binds.
+func TestDatagramKeep(t *testing.T) {
+	addr, done, stdout := startListenOut(t, nil, "-k", "-u", "-w", "2", "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	for _, m := range []string{"one\n", "two\n"} {
+		if c := runNcc(m, "-u", "-q", "0", h, p); c.code != 0 {
+			t.Fatalf("ncc -u: %+v", c)
+		}
+		stdout.waitFor(t, m)
+	}
+	if l := get(t, done); l.code != 0 || l.stdout != "one\ntwo\n" {
+		t.Errorf("ncl -k -u: %+v", l)
+	}
+
+	path := filepath.Join(t.TempDir(), "d")
+	_, done = startListen(t, strings.NewReader("answer\n"), "-U", "-u", "-w", "1", path)
+	if c := runNcc("question\n", "-U", "-u", "-w", "1", path); c.code != 0 || c.stdout != "answer\n" {
+		t.Errorf("ncc -U -u: %+v", c)
+	}
+	if l := get(t, done); l.code != 0 || l.stdout != "question\n" {
+		t.Errorf("ncl -U -u: %+v", l)
+	}
+	if _, err := os.Lstat(path); !os.IsNotExist(err) {
+		t.Errorf("socket file left behind: %v", err)
+	}
+}

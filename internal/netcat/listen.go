@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/nckit/nckit/internal/cmdline"
 	"github.com/nckit/nckit/internal/relay"
@@ -18,13 +19,12 @@ const listenUsage = `usage: ncl [-46dkNnuv] [-q secs] [-s addr] [-w secs] [addr]
        ncl -k --each cmd [--max n] [--deadline secs] [-w secs] [addr] port
        ncl -U [--socket-mode mode] [options] path
 
-Listen for a connection (or more with -k) and copy it to stdout while copying stdin
-to it, like nc -l.
+Like nc -l: accept a connection (more with -k), copy it to stdout and stdin to it.
 
   -l             accepted for nc: ncl always listens
-  -p port        the port to listen on          -s addr   the address to listen on
+  -p port        the port to listen on          -s addr   the address to use
   -4, -6         IPv4 only, IPv6 only           -n        numeric addresses only
-  -u             UDP                            -U        unix-domain socket at path
+  -u             UDP                            -U        unix socket at path
   -k             keep listening after a connection ends
   -N             shut down the sending side after EOF on stdin
   -d             do not read stdin              -v        status lines on stderr
@@ -53,7 +53,8 @@ func ListenFlags() []cli.Flag {
 
 // Listen runs ncl with args (args[0] is the program name) and returns its exit status.
 func Listen(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := cmdline.New("ncl", listenUsage, ListenFlags(), func(c *cli.Context) error {
+	flags := append(ListenFlags(), refusedFlags()...)
+	app := cmdline.New("ncl", listenUsage, flags, func(c *cli.Context) error {
 		cfg, err := parseListen(c)
 		if err != nil {
 			return err
@@ -66,6 +67,9 @@ func Listen(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // parseListen validates the whole ncl command line before any I/O.
 func parseListen(c *cli.Context) (*config, error) {
 	cfg := &config{keep: c.Bool("k"), each: c.String("each"), max: defaultEachN, mode: 0o600}
+	if err := checkRefused(c); err != nil {
+		return nil, err
+	}
 	if err := parseCommon(c, cfg); err != nil {
 		return nil, err
 	}
@@ -109,16 +113,13 @@ func parseListen(c *cli.Context) (*config, error) {
 			}
 		}
 	}
-	if cfg.keep && c.Bool("u") {
-		return nil, cmdline.Usagef("cannot use -k with -u")
-	}
 	if cfg.keep && c.IsSet("q") {
 		// -q ends a connection while its peer may still be sending; with -k that would
 		// cut every connection after the first stdin EOF without a word
 		return nil, cmdline.Usagef("cannot use -q with -k")
 	}
 	args := c.Args().Slice()
-	if cfg.network == "unix" {
+	if c.Bool("U") {
 		switch len(args) {
 		case 0:
 			return nil, cmdline.Usagef("missing socket path")
@@ -136,8 +137,14 @@ func parseListen(c *cli.Context) (*config, error) {
 	case port != "":
 	case len(args) == 0:
 		return nil, cmdline.Usagef("missing port")
+	case len(args) == 1 && isHostPort(args[0]):
+		return nil, hinted{cmdline.Usagef("invalid port %q: not a number", args[0]),
+			"give address and port as two operands: ncl [ADDR] PORT"}
 	case len(args) == 1:
 		port = args[0]
+	case len(args) == 2 && strings.Trim(args[0]+args[1], "0123456789") == "":
+		return nil, hinted{cmdline.Usagef("two ports given: %q and %q", args[0], args[1]),
+			"ncl listens on one port: ncl [ADDR] PORT; start one ncl per port"}
 	case len(args) == 2:
 		if host != "" {
 			return nil, cmdline.Usagef("cannot use -s with an address operand")
@@ -159,8 +166,8 @@ func parseListen(c *cli.Context) (*config, error) {
 
 // serve listens and handles one connection, or one after another with -k.
 func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) error {
-	if cfg.network[:3] == "udp" {
-		return serveUDP(cfg, stdin, stdout, stderr)
+	if cfg.datagram() {
+		return serveDatagrams(cfg, stdin, stdout, stderr, lv)
 	}
 	ln, err := openListener(cfg)
 	if err != nil {
@@ -171,7 +178,7 @@ func serve(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) err
 		lv.socketFile(cfg.addr)
 	}
 	if cfg.verbose {
-		printf(stderr, "listening on %s", ln.Addr())
+		reportListening(stderr, ln.Addr(), cfg)
 	}
 	if cfg.each != "" {
 		return serveEach(cfg, ln, stdout, stderr, lv)
@@ -250,12 +257,12 @@ func openListener(cfg *config) (net.Listener, error) {
 
 // reportConn prints -v's line for an accepted connection.
 func reportConn(stderr io.Writer, conn net.Conn, cfg *config) {
-	printf(stderr, "connection from %s", peerName(conn, cfg))
+	sockLine(stderr, "Connection received", conn.RemoteAddr(), cfg)
 }
 
 // peerName is the peer's address for messages: addr:port, or the socket path for unix.
 func peerName(conn net.Conn, cfg *config) string {
-	if cfg.network == "unix" {
+	if strings.HasPrefix(cfg.network, "unix") {
 		return cfg.addr
 	}
 	return conn.RemoteAddr().String()

@@ -34,7 +34,7 @@ var keepAlive = net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interv
 
 // config is one parsed and validated command line.
 type config struct {
-	network   string        // tcp, tcp4, tcp6, udp, udp4, udp6 or unix
+	network   string        // tcp, tcp4, tcp6, udp, udp4, udp6, unix or unixgram
 	addr      string        // host:port, or the unix socket path
 	srcAddr   string        // ncc -s/-p: local address to bind, "" for any
 	keep      bool          // ncl -k
@@ -49,6 +49,12 @@ type config struct {
 	retry     time.Duration // ncc --retry; 0: no retry
 	zero      bool          // ncc -z
 	verbose   bool          // -v
+	numeric   bool          // -n
+}
+
+// datagram reports whether the socket is UDP or a unix datagram socket (-u).
+func (cfg *config) datagram() bool {
+	return strings.HasPrefix(cfg.network, "udp") || cfg.network == "unixgram"
 }
 
 // flags shared by ncl and ncc; the caller adds its own.
@@ -71,19 +77,21 @@ func commonFlags() []cli.Flag {
 
 // parseCommon validates what ncl and ncc share.
 func parseCommon(c *cli.Context, cfg *config) error {
-	for _, bad := range [][2]string{{"4", "6"}, {"U", "u"}, {"U", "4"}, {"U", "6"}, {"U", "s"}, {"U", "p"}} {
+	for _, bad := range [][2]string{{"4", "6"}, {"U", "4"}, {"U", "6"}, {"U", "s"}, {"U", "p"}} {
 		if c.IsSet(bad[0]) && c.IsSet(bad[1]) {
 			return cmdline.Usagef("cannot use -%s with -%s", bad[0], bad[1])
 		}
 	}
 	cfg.network = "tcp"
 	switch {
+	case c.Bool("U") && c.Bool("u"):
+		cfg.network = "unixgram"
 	case c.Bool("U"):
 		cfg.network = "unix"
 	case c.Bool("u"):
 		cfg.network = "udp"
 	}
-	if cfg.network != "unix" {
+	if !c.Bool("U") {
 		if c.Bool("4") {
 			cfg.network += "4"
 		} else if c.Bool("6") {
@@ -93,6 +101,7 @@ func parseCommon(c *cli.Context, cfg *config) error {
 	cfg.halfClose = c.Bool("N")
 	cfg.noStdin = c.Bool("d")
 	cfg.verbose = c.Bool("v")
+	cfg.numeric = c.Bool("n")
 	cfg.quit = -1
 	if c.IsSet("q") {
 		q, err := parseSeconds("-q", c.String("q"), true)
@@ -144,6 +153,41 @@ func parseSeconds(flag, s string, negativeOK bool) (time.Duration, error) {
 		return 0, cmdline.Usagef("invalid %s value %q: must be positive", flag, s)
 	}
 	return time.Duration(f * float64(time.Second)), nil
+}
+
+// hinted is an error followed by a "prog: hint: ..." line.
+type hinted struct {
+	error
+	hint string
+}
+
+func (h hinted) Hint() string  { return h.hint }
+func (h hinted) Unwrap() error { return h.error }
+
+// refusedFlags are nc flags nckit does not take, accepted by the parser only so that the
+// refusal can point to what to use instead. They are not in ListenFlags or ConnectFlags.
+func refusedFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "e", Hidden: true},
+		&cli.StringFlag{Name: "c", Hidden: true},
+	}
+}
+
+// checkRefused fails on a refused flag, with its hint.
+func checkRefused(c *cli.Context) error {
+	for _, f := range []string{"e", "c"} {
+		if c.IsSet(f) {
+			return hinted{cmdline.Usagef("unknown flag -%s", f),
+				"nckit does not execute programs for the peer; use --each CMD"}
+		}
+	}
+	return nil
+}
+
+// isHostPort reports whether s is one operand written host:port.
+func isHostPort(s string) bool {
+	_, port, err := net.SplitHostPort(s)
+	return err == nil && port != "" && strings.Trim(port, "0123456789") == ""
 }
 
 // extraOperand is the usage error for operands beyond the expected ones.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"time"
 
 	"github.com/nckit/nckit/internal/relay"
 )
@@ -32,16 +34,26 @@ func sendDatagrams(b []byte, send func([]byte) (int, error)) (int, error) {
 	return done, nil
 }
 
-// serveUDP waits for the first datagram and then relays with its sender, like nc -u -l.
-// UDP has no end of stream: only -q, -w or a signal end it.
-func serveUDP(cfg *config, stdin io.Reader, stdout, stderr io.Writer) error {
-	pc, err := net.ListenPacket(cfg.network, cfg.addr)
+// serveDatagrams serves -u (UDP, or unix datagrams with -U). Without -k it waits for the
+// first datagram and then relays with its sender, like nc -u -l. With -k, as nc -k -u, it
+// takes datagrams from every sender and writes them to stdout; stdin is not read, since no
+// one peer is there to send it to. Datagrams have no end of stream: only -q, -w or a
+// signal end it.
+func serveDatagrams(cfg *config, stdin io.Reader, stdout, stderr io.Writer, lv *live) error {
+	pc, err := listenPacket(cfg)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %s", cfg.addr, cause(err))
+		return err
 	}
 	defer pc.Close()
+	if cfg.network == "unixgram" {
+		lv.socketFile(cfg.addr)
+		defer os.Remove(cfg.addr)
+	}
 	if cfg.verbose {
-		printf(stderr, "listening on %s", pc.LocalAddr())
+		reportListening(stderr, pc.LocalAddr(), cfg)
+	}
+	if cfg.keep {
+		return receiveAll(cfg, pc, stdout)
 	}
 	var in *relay.Input
 	if !cfg.noStdin {
@@ -50,17 +62,64 @@ func serveUDP(cfg *config, stdin io.Reader, stdout, stderr io.Writer) error {
 	buf := make([]byte, relay.BufSize)
 	n, from, err := pc.ReadFrom(buf)
 	if err != nil {
-		return fmt.Errorf("receive on %s: %s", pc.LocalAddr(), cause(err))
+		return fmt.Errorf("receive on %s: %s", cfg.addr, cause(err))
 	}
 	if cfg.verbose {
-		printf(stderr, "connection from %s", from)
+		sockLine(stderr, "Connection received", from, cfg)
+	}
+	peer := cfg.addr
+	if from != nil && cfg.network != "unixgram" {
+		peer = from.String()
 	}
 	conn := &udpPeer{PacketConn: pc, peer: from, first: buf[:n]}
 	err = relay.Relay(conn, in, stdout, relay.Options{Listen: true, Quit: cfg.quit, Idle: cfg.idle})
 	if errors.Is(err, relay.ErrIdle) {
 		return nil
 	}
-	return describe(err, from.String())
+	return describe(err, peer)
+}
+
+// receiveAll writes every datagram from anyone to stdout until -w's idle time passes.
+func receiveAll(cfg *config, pc net.PacketConn, stdout io.Writer) error {
+	buf := make([]byte, relay.BufSize)
+	for {
+		if cfg.idle > 0 {
+			_ = pc.SetReadDeadline(time.Now().Add(cfg.idle))
+		}
+		n, _, err := pc.ReadFrom(buf)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil // -w: nothing lost
+		}
+		if err != nil {
+			return fmt.Errorf("receive on %s: %s", cfg.addr, cause(err))
+		}
+		if _, err := stdout.Write(buf[:n]); err != nil {
+			return fmt.Errorf("write stdout: %s", cause(err))
+		}
+	}
+}
+
+// listenPacket opens the UDP socket, or the unix datagram socket with exactly cfg.mode.
+func listenPacket(cfg *config) (net.PacketConn, error) {
+	if cfg.network == "unixgram" {
+		if err := checkSocketPath(cfg.addr); err != nil {
+			return nil, err
+		}
+		var pc net.PacketConn
+		err := withMode(cfg.mode, func() (err error) {
+			pc, err = net.ListenPacket(cfg.network, cfg.addr)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("listen on %s: %s", cfg.addr, cause(err))
+		}
+		return pc, nil
+	}
+	pc, err := net.ListenPacket(cfg.network, cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %s", cfg.addr, cause(err))
+	}
+	return pc, nil
 }
 
 // udpPeer is a listening UDP socket seen as a connection to the first sender: datagrams
@@ -79,7 +138,7 @@ func (u *udpPeer) Read(b []byte) (int, error) {
 	}
 	for {
 		n, from, err := u.ReadFrom(b)
-		if err != nil || from.String() == u.peer.String() {
+		if err != nil || sameAddr(from, u.peer) {
 			return n, err
 		}
 	}
@@ -89,3 +148,10 @@ func (u *udpPeer) Write(b []byte) (int, error) {
 	return sendDatagrams(b, func(p []byte) (int, error) { return u.WriteTo(p, u.peer) })
 }
 func (u *udpPeer) RemoteAddr() net.Addr { return u.peer }
+
+func sameAddr(a, b net.Addr) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.String() == b.String()
+}

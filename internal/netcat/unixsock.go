@@ -14,18 +14,28 @@ import (
 var umaskMu sync.Mutex
 
 // listenUnix creates the unix socket with exactly cfg.mode (0600 unless --socket-mode
-// widens it), whatever the umask: the permissions are right from the moment the file
-// exists, with no window where a group or other user may connect.
+// widens it), whatever the umask.
 func listenUnix(cfg *config) (net.Listener, error) {
-	umaskMu.Lock()
-	old := syscall.Umask(int(0o777 &^ cfg.mode))
-	ln, err := net.Listen(cfg.network, cfg.addr)
-	syscall.Umask(old)
-	umaskMu.Unlock()
+	var ln net.Listener
+	err := withMode(cfg.mode, func() (err error) {
+		ln, err = net.Listen(cfg.network, cfg.addr)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %s", cfg.addr, cause(err))
 	}
 	return ln, nil
+}
+
+// withMode runs create with the umask that gives a new socket file exactly mode, so its
+// permissions are right from the moment it exists: no window where another user may
+// connect. The umask is the process's; nothing else creates files meanwhile.
+func withMode(mode os.FileMode, create func() error) error {
+	umaskMu.Lock()
+	defer umaskMu.Unlock()
+	old := syscall.Umask(int(0o777 &^ mode))
+	defer syscall.Umask(old)
+	return create()
 }
 
 // checkSocketPath refuses to replace a live unix socket or any other file. A socket file

@@ -28,9 +28,8 @@ func TestUsage(t *testing.T) {
 		{Listen, []string{"ncl", "-p", "5", "6"}, "ncl: extra operand \"6\" (the port is given with -p)\n"},
 		{Listen, []string{"ncl", "-s", "::1", "::1", "5"}, "ncl: cannot use -s with an address operand\n"},
 		{Listen, []string{"ncl", "-46", "5"}, "ncl: cannot use -4 with -6\n"},
-		{Listen, []string{"ncl", "-uU", "p"}, "ncl: cannot use -U with -u\n"},
+		{Listen, []string{"ncl", "-U4", "p"}, "ncl: cannot use -U with -4\n"},
 		{Listen, []string{"ncl", "-U"}, "ncl: missing socket path\n"},
-		{Listen, []string{"ncl", "-ku", "5"}, "ncl: cannot use -k with -u\n"},
 		{Listen, []string{"ncl", "-k", "-q", "0", "5"}, "ncl: cannot use -q with -k\n"},
 		{Listen, []string{"ncl", "-w", "0", "5"}, "ncl: invalid -w value \"0\": must be positive\n"},
 		{Listen, []string{"ncl", "-q", "x", "5"}, "ncl: invalid -q value \"x\": not a number of seconds\n"},
@@ -62,6 +61,20 @@ func TestUsage(t *testing.T) {
 		{Connect, []string{"ncc", "--retry", "-1", "h", "1"}, "ncc: invalid --retry value \"-1\": must be positive\n"},
 		{Connect, []string{"ncc", "-U", "a", "b"}, "ncc: extra operand \"b\"\n"},
 		{Connect, []string{"ncc", "-U"}, "ncc: missing socket path\n"},
+		{Connect, []string{"ncc", "localhost:27190"}, "ncc: missing port\n" +
+			"ncc: hint: give host and port as two operands: ncc HOST PORT\n"},
+		{Connect, []string{"ncc", "[::1]:27190"}, "ncc: missing port\n" +
+			"ncc: hint: give host and port as two operands: ncc HOST PORT\n"},
+		{Connect, []string{"ncc", "-e", "/bin/sh", "h", "1"}, "ncc: unknown flag -e\n" +
+			"ncc: hint: nckit does not execute programs for the peer; use --each CMD\n"},
+		{Listen, []string{"ncl", "-e", "/bin/sh", "-lp", "1"}, "ncl: unknown flag -e\n" +
+			"ncl: hint: nckit does not execute programs for the peer; use --each CMD\n"},
+		{Listen, []string{"ncl", "-lc", "sh", "1"}, "ncl: unknown flag -c\n" +
+			"ncl: hint: nckit does not execute programs for the peer; use --each CMD\n"},
+		{Listen, []string{"ncl", "27191", "27192"}, "ncl: two ports given: \"27191\" and \"27192\"\n" +
+			"ncl: hint: ncl listens on one port: ncl [ADDR] PORT; start one ncl per port\n"},
+		{Listen, []string{"ncl", "localhost:27190"}, "ncl: invalid port \"localhost:27190\": not a number\n" +
+			"ncl: hint: give address and port as two operands: ncl [ADDR] PORT\n"},
 		{Connect, []string{"ncc", "h", "70000"}, "ncc: invalid port \"70000\": out of range 1-65535\n"},
 		{Connect, []string{"ncc", "-w", "0", "h", "1"}, "ncc: invalid -w value \"0\": must be positive\n"},
 		{Connect, []string{"ncc", "--retry", "x", "h", "1"}, "ncc: invalid --retry value \"x\": not a number of seconds\n"},

@@ -173,7 +173,9 @@ scripts_setup() {
 	# so), a password of the test's own that lives only in the environment.
 	export HOST=127.0.0.1 NCRETRY=0
 	export NCPASS="pw-$BATS_TEST_NUMBER-$$"
-	unset NCFORMAT NCARGON2_TIME NCARGON2_MEMORY
+	unset NCFORMAT
+	# The cheapest Argon2id cost receivers accept (the floor): the code path is the same.
+	export NCARGON2_TIME=2 NCARGON2_MEMORY=19
 	T=$BATS_TEST_TMPDIR
 	# the scripts' own temporary files too, so that a test killing one leaves nothing behind
 	export TMPDIR=$T
@@ -209,4 +211,27 @@ no_escapes() {
 		cat -v "$1" >&2
 		return 1
 	fi
+}
+
+# ENC_ARGS: ncenc/ncdec options matching what the scripts pin under scripts_setup.
+# shellcheck disable=SC2034 # used by the .bats files
+ENC_ARGS=(-argon2-time 2 -argon2-memory 19 -argon2-threads 1)
+
+# status_of FILE [SECS]: wait for FILE to hold an exit status, print it.
+status_of() {
+	wait_for_match "$1" '^[0-9]+$' "${2:-30}"
+	cat "$1"
+}
+
+# kill_tree PID: SIGKILL PID and every descendant (sessions of their own included), the
+# deepest first, as a crash or kill -9 of everything would: no child outlives its parent
+# long enough to see its input end and finish cleanly.
+kill_tree() {
+	local pids=$1 new=$1 p
+	while [ -n "$new" ]; do
+		new=$(for p in $new; do pgrep -P "$p"; done | tr '\n' ' ')
+		pids="$new $pids"
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	kill -KILL $pids 2>/dev/null || true
 }

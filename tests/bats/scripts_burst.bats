@@ -30,9 +30,7 @@ burst() {
 }
 
 @test "burst: 200 messages in the native format, none lost, in order" {
-	# Argon2id runs once per message on each side; the KDF knob keeps this test fast (it changes
-	# the cost, not the code path). The default cost is exercised by the other tests.
-	export NCARGON2_TIME=1 NCARGON2_MEMORY=8
+	# One session, acknowledged line by line; the cheapest accepted KDF cost (scripts_setup).
 	burst 200 native
 }
 

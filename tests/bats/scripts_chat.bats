@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # chat.sh: one connection, one encrypted stream each way, each line shown as soon as it is
-# typed, and a clean end whichever side leaves first.
+# typed with a "peer> " prefix, status lines on stderr, a calm end whichever side leaves.
 
 setup() {
 	load common
@@ -8,192 +8,181 @@ setup() {
 }
 teardown() { common_teardown; }
 
-# start_chat: a listening chat.sh (A) and a connecting one (B), each typing from a fifo held
-# by this shell (fd 7 for A, fd 8 for B), output in $T/a.out, $T/a.err, $T/b.out, $T/b.err,
-# exit status in $T/a.rc and $T/b.rc.
-start_chat() {
-	mkfifo "$T/a.in" "$T/b.in"
-	exec 7<>"$T/a.in" 8<>"$T/b.in"
-	spawn bash -c 'PORT=0 chat.sh -l <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
-		"$T/a.in" "$T/a.out" "$T/a.err" "$T/a.rc" 7>&- 8>&-
-	local port
-	port=$(announced_port "$T/a.err")
-	spawn bash -c 'PORT=$5 chat.sh "$HOST" <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
-		"$T/b.in" "$T/b.out" "$T/b.err" "$T/b.rc" "$port" 7>&- 8>&-
-}
-
-# exit_status SIDE: wait for that side to end, print its exit status.
-exit_status() {
-	wait_for_match "$T/$1.rc" '^[0-9]+$' 30
-	cat "$T/$1.rc"
-}
-
-# talk: a few lines each way, each one waited for on the other side before the next, so
-# that each is known to be shown as soon as it was typed (the inputs stay open).
-talk() {
-	printf 'hello from A\n' >&7
-	wait_for_match "$T/b.out" '^hello from A$'
-	printf 'hello from B\n' >&8
-	wait_for_match "$T/a.out" '^hello from B$'
-	printf '  spaced  out, back\\slash, ünïcödé\n' >&7
-	wait_for_match "$T/b.out" 'ünïcödé$'
-	printf 'how are you?\n' >&8
-	wait_for_match "$T/a.out" '^how are you\?$'
-}
-
-@test "chat native: lines both ways, each shown as typed; B leaves (Ctrl+D), both end cleanly" {
-	start_chat
-	talk
-	wait_for_match "$T/a.err" 'joined the chat'
-	exec 8>&- # B: end of input
-	run -0 exit_status b
-	assert_output 0
-	run -0 exit_status a
-	assert_output 0
-	run -0 cat "$T/a.out"
-	assert_output $'hello from B\nhow are you?'
-	run -0 cat "$T/b.out"
-	assert_output $'hello from A\n  spaced  out, back\\slash, ünïcödé'
-	run -0 grep -x 'chat.sh: peer left the chat' "$T/a.err"
-	run -0 grep -x 'chat.sh: you left the chat' "$T/b.err"
-	exec 7>&-
-}
-
-@test "chat native: the listener leaves first, both end cleanly" {
-	start_chat
-	talk
-	exec 7>&- # A: end of input
-	run -0 exit_status a
-	assert_output 0
-	run -0 exit_status b
-	assert_output 0
-	run -0 grep -x 'chat.sh: peer left the chat' "$T/b.err"
-	run -0 grep -x 'chat.sh: you left the chat' "$T/a.err"
-	exec 8>&-
-}
-
-@test "chat openssl: one openssl message per line, both ways, clean end" {
-	export NCFORMAT=openssl
-	start_chat
-	talk
-	exec 8>&-
-	run -0 exit_status b
-	assert_output 0
-	run -0 exit_status a
-	assert_output 0
-	run -0 cat "$T/a.out"
-	assert_output $'hello from B\nhow are you?'
-	exec 7>&-
-}
-
-@test "chat: a peer that vanishes is reported as a lost connection, exit 1" {
-	start_chat
-	talk
-	# B dies without a word (kill -9 on its whole process group): A's stream from B has no end.
-	local pid
-	pid=$(sed -n 2p "$BG_PIDS")
-	kill -KILL -- "-$pid"
-	run -0 exit_status a
-	assert_output 1
-	run -0 grep -E '^chat\.sh: connection lost: ncdec: ' "$T/a.err"
-	exec 7>&- 8>&-
-}
-
-@test "chat: different passwords fail loudly on both sides" {
-	mkfifo "$T/a.in" "$T/b.in"
-	exec 7<>"$T/a.in" 8<>"$T/b.in"
-	spawn bash -c 'PORT=0 chat.sh -l <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
-		"$T/a.in" "$T/a.out" "$T/a.err" "$T/a.rc" 7>&- 8>&-
-	local port
-	port=$(announced_port "$T/a.err")
-	spawn bash -c 'NCPASS=other PORT=$5 chat.sh "$HOST" <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
-		"$T/b.in" "$T/b.out" "$T/b.err" "$T/b.rc" "$port" 7>&- 8>&-
-	printf 'secret\n' >&7
-	printf 'secret\n' >&8
-	run -0 exit_status a
-	assert_output 1
-	run -0 exit_status b
-	assert_output 1
-	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password, wrong label or corrupted header' "$T/a.err"
-	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password, wrong label or corrupted header' "$T/b.err"
-	run -0 cat "$T/a.out" "$T/b.out"
-	assert_output ''
-	exec 7>&- 8>&-
-}
-
-# The labels chat.sh binds into each direction's native stream (README, chat.sh).
-L2C='nckit chat: listener to connector'
-C2L='nckit chat: connector to listener'
-
-# mirror_connect PORT: a "peer" that connects and sends back every byte it receives, as an
-# attacker reflecting a chat's stream to its sender would. A fifo opened read-write is both
-# ncc's input and its output.
-mirror_connect() {
-	mkfifo "$T/mirror"
-	spawn bash -c 'exec 9<>"$1"; exec ncc 127.0.0.1 "$2" <&9 >&9 9>&-' _ "$T/mirror" "$1" 7>&- 8>&-
-}
-
-# start_listener: chat.sh -l (A) typing from fd 7, as in start_chat; sets PORT_A.
-start_listener() {
+# start_a [ARGS...]: chat.sh -l ARGS (default: port 0) typing from fd 7; output in
+# $T/a.{out,err}, exit status in $T/a.rc; sets PORT_A and A_PID (its process group).
+start_a() {
 	mkfifo "$T/a.in"
 	exec 7<>"$T/a.in"
-	spawn bash -c 'PORT=0 chat.sh -l <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
-		"$T/a.in" "$T/a.out" "$T/a.err" "$T/a.rc" 7>&-
+	[ $# -gt 0 ] || set -- 0
+	spawn bash -c 'exec 7>&- 8>&-; chat.sh -l "${@:5}" <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
+		"$T/a.in" "$T/a.out" "$T/a.err" "$T/a.rc" "$@"
+	A_PID=$BG_PID
 	PORT_A=$(announced_port "$T/a.err")
 }
 
-@test "chat native: the listener's own stream reflected back to it is refused, nothing shown" {
-	start_listener
-	mirror_connect "$PORT_A"
-	printf 'my own words\n' >&7
-	run -0 exit_status a
+# start_b [ENV...]: chat.sh HOST PORT_A (arguments, no PORT) typing from fd 8; $T/b.*, B_PID.
+start_b() {
+	mkfifo "$T/b.in"
+	exec 8<>"$T/b.in"
+	spawn env "$@" bash -c 'exec 7>&- 8>&-; unset PORT; chat.sh 127.0.0.1 "$5" <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
+		"$T/b.in" "$T/b.out" "$T/b.err" "$T/b.rc" "$PORT_A"
+	B_PID=$BG_PID
+}
+
+# talk: lines each way, each waited for on the other side before the next one is typed.
+talk() {
+	printf 'hello from A\n' >&7
+	wait_for_match "$T/b.out" '^peer> hello from A$'
+	printf 'hello from B\n' >&8
+	wait_for_match "$T/a.out" '^peer> hello from B$'
+	printf '  spaced  out, back\\slash, ünïcödé\n' >&7
+	wait_for_match "$T/b.out" 'ünïcödé$'
+}
+
+@test "chat: host and port as arguments; waiting, connected; peer lines prefixed; Ctrl+D on B" {
+	start_a 127.0.0.1 0
+	run -0 cat "$T/a.err"
+	assert_output --regexp '^chat\.sh: listening on 127\.0\.0\.1:[0-9]+: waiting for someone to join$'
+	start_b
+	talk
+	exec 8>&- # B: Ctrl+D
+	run -0 status_of "$T/b.rc"
+	assert_output 0
+	run -0 status_of "$T/a.rc"
+	assert_output 0
+	run -0 cat "$T/a.out"
+	assert_output 'peer> hello from B'
+	run -0 cat "$T/b.out"
+	assert_output $'peer> hello from A\npeer>   spaced  out, back\\slash, ünïcödé'
+	run -0 cat "$T/b.err"
+	assert_output "chat.sh: waiting for 127.0.0.1:$PORT_A
+chat.sh: connected to 127.0.0.1:$PORT_A
+chat.sh: you left the chat"
+	run -0 grep -c -v -e 'listening on' -e 'joined the chat' "$T/a.err"
 	assert_output 1
-	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password, wrong label or corrupted header' "$T/a.err"
+	run -0 tail -n 1 "$T/a.err"
+	assert_output 'chat.sh: the other side left the chat'
+	exec 7>&-
+}
+
+@test "chat: the listener leaves first (Ctrl+D), both end with one calm line" {
+	start_a
+	start_b
+	talk
+	exec 7>&-
+	run -0 status_of "$T/a.rc"
+	assert_output 0
+	run -0 status_of "$T/b.rc"
+	assert_output 0
+	run -0 tail -n 1 "$T/b.err"
+	assert_output 'chat.sh: the other side left the chat'
+	run -0 tail -n 1 "$T/a.err"
+	assert_output 'chat.sh: you left the chat'
+	exec 8>&-
+}
+
+# ctrl_c SIDE PID: Ctrl+C on that side (INT to its process group, as a terminal sends it),
+# then both sides end with status 0 and exactly one calm last line, no tool's line.
+ctrl_c() {
+	kill -INT -- "-$2"
+	run -0 status_of "$T/a.rc"
+	assert_output 0
+	run -0 status_of "$T/b.rc"
+	assert_output 0
+	local other=a
+	[ "$1" = b ] || other=b
+	run -0 tail -n 1 "$T/$1.err"
+	assert_output 'chat.sh: you left the chat'
+	run -0 tail -n 1 "$T/$other.err"
+	assert_output 'chat.sh: the other side left the chat'
+	run -1 grep -h -e 'ncc:' -e 'ncdec:' -e 'ncl:' -e 'ncenc:' -e 'reset' -e '^$' "$T/a.err" "$T/b.err"
+}
+
+@test "chat: Ctrl+C on the listener ends both calmly" {
+	start_a
+	start_b
+	talk
+	ctrl_c a "$A_PID"
+	exec 7>&- 8>&-
+}
+
+@test "chat: Ctrl+C on the connector ends both calmly" {
+	start_a
+	start_b
+	talk
+	ctrl_c b "$B_PID"
+	exec 7>&- 8>&-
+}
+
+@test "chat: never connected (nobody listening): one line, exit 1" {
+	FREE_PORT=$(free_port)
+	run -1 --separate-stderr chat.sh 127.0.0.1 "$FREE_PORT" <<<'hi'
+	assert_output ''
+	[ "$stderr" = "chat.sh: waiting for 127.0.0.1:$FREE_PORT
+chat.sh: nobody is listening on 127.0.0.1:$FREE_PORT: start the receiver first" ]
+	PORT=$FREE_PORT run -1 --separate-stderr chat.sh <<<'hi'
+	[[ $stderr == *"nobody is listening on 127.0.0.1:$FREE_PORT"* ]]
+}
+
+@test "chat: a third person is told at once that it is busy; the chat goes on" {
+	start_a
+	start_b
+	talk
+	local t0=${EPOCHREALTIME/./}
+	run -1 --separate-stderr timeout 10 chat.sh 127.0.0.1 "$PORT_A" </dev/null
+	[ $(((${EPOCHREALTIME/./} - t0) / 1000)) -lt 3000 ]
+	[[ $stderr == *"chat.sh: 127.0.0.1:$PORT_A is busy: someone else is connected; try again later" ]]
+	wait_for_match "$T/a.err" 'tried to join: told it is busy'
+	printf 'still here\n' >&7
+	wait_for_match "$T/b.out" '^peer> still here$'
+	exec 7>&- 8>&-
+}
+
+@test "chat: a different password: both sides say so in one line, the listener waits on" {
+	start_a
+	NCPASS=other run -1 --separate-stderr timeout 30 chat.sh 127.0.0.1 "$PORT_A" <<<'secret'
+	[[ $stderr == *$'\n'"chat.sh: wrong password (the other side uses a different one)" ]]
+	[[ $stderr != *ncdec* ]]
+	wait_for_match "$T/a.err" 'tried to join with a different password: refused'
+	run -0 cat "$T/a.out"
+	assert_output ''
+	# the listener is still there for the right person
+	start_b
+	talk
+	exec 7>&- 8>&-
+}
+
+@test "chat: a peer that vanishes (kill -9) is a broken connection, exit 1" {
+	start_a
+	start_b
+	talk
+	# every process of B at once, ncc and ncenc too (they run in sessions of their own)
+	local pids=$B_PID new=$B_PID p
+	while [ -n "$new" ]; do
+		new=$(for p in $new; do pgrep -P "$p"; done | tr '\n' ' ')
+		pids="$new $pids" # the deepest first: no ncenc sees its input end and signs off
+	done
+	# shellcheck disable=SC2086 # a list of pids
+	kill -KILL $pids
+	run -0 status_of "$T/a.rc"
+	assert_output 1
+	run -0 tail -n 1 "$T/a.err"
+	assert_output 'chat.sh: the other side left (the connection broke)'
+	exec 7>&- 8>&-
+}
+
+@test "chat: a mirror reflecting the listener's own stream gets nothing shown" {
+	start_a
+	mkfifo "$T/mirror"
+	spawn bash -c 'exec 7>&- 9<>"$1"; exec ncc 127.0.0.1 "$2" <&9 >&9 9>&-' _ "$T/mirror" "$PORT_A"
+	wait_for_match "$T/a.err" 'refused|left|broke' 15 || true
+	printf 'my own words\n' >&7
 	run -0 cat "$T/a.out"
 	assert_output ''
 	exec 7>&-
 }
 
-@test "chat native: the connector's own stream reflected back to it is refused, nothing shown" {
-	mkfifo "$T/mirror" "$T/b.in"
-	spawn bash -c 'exec 9<>"$1"; exec ncl -v 127.0.0.1 0 <&9 >&9 9>&-' _ "$T/mirror" 2>"$T/mirror.err"
-	local port
-	port=$(announced_port "$T/mirror.err")
-	exec 8<>"$T/b.in"
-	spawn bash -c 'PORT=$5 chat.sh "$HOST" <"$1" >"$2" 2>"$3"; echo "$?" >"$4"' _ \
-		"$T/b.in" "$T/b.out" "$T/b.err" "$T/b.rc" "$port" 8>&-
-	printf 'my own words\n' >&8
-	run -0 exit_status b
-	assert_output 1
-	run -0 grep -x 'chat.sh: connection lost: ncdec: wrong password, wrong label or corrupted header' "$T/b.err"
-	run -0 cat "$T/b.out"
-	assert_output ''
-	exec 8>&-
-}
-
-@test "chat openssl: no labels there, a reflected line is shown as the peer's (known limit)" {
-	# This also shows that the mirror does reflect: the native tests' refusals are the labels'.
-	export NCFORMAT=openssl
-	start_listener
-	mirror_connect "$PORT_A"
-	printf 'my own words\n' >&7
-	wait_for_match "$T/a.out" '^my own words$'
-	exec 7>&-
-}
-
-@test "chat native: a peer made of ncenc/ncdec with the documented labels can chat" {
-	start_listener
-	mkfifo "$T/b.in"
-	exec 8<>"$T/b.in"
-	spawn bash -c 'ncenc -label "$4" <"$1" | ncc -N 127.0.0.1 "$2" | ncdec -label "$5" >"$3"' _ \
-		"$T/b.in" "$PORT_A" "$T/b.out" "$C2L" "$L2C" 7>&- 8>&-
-	printf 'hello from A\n' >&7
-	wait_for_match "$T/b.out" '^hello from A$'
-	printf 'hello from B\n' >&8
-	wait_for_match "$T/a.out" '^hello from B$'
-	exec 8>&- # B's stream ends: A takes it as the peer leaving
-	run -0 exit_status a
-	assert_output 0
-	run -0 grep -x 'chat.sh: peer left the chat' "$T/a.err"
-	exec 7>&-
+@test "chat: NCFORMAT=openssl is refused (native only)" {
+	NCFORMAT=openssl run -2 --separate-stderr chat.sh -l 0
+	[[ $stderr == "chat.sh: chat.sh speaks the native format only (unset NCFORMAT)"* ]]
 }
