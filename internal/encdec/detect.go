@@ -190,9 +190,11 @@ func (dc *decoder) decryptNative() error {
 	o := native.Options{
 		Label:  dc.label,
 		Accept: func(p native.Params) error { return dc.win.check(p, "header asks", "this receiver's") },
-		Pace: func(arriving bool) {
-			if arriving {
-				dc.arm(dc.headerTimeout, "a record did not arrive", "-header-timeout")
+		// A binary header's commitment is awaited once this side's Argon2id has run: the
+		// sender sends it after its own, which runs at the same time.
+		Pace: func(awaited string) {
+			if awaited != "" {
+				dc.arm(dc.headerTimeout, awaited+" did not arrive", "-header-timeout")
 			} else {
 				dc.arm(0, "", "")
 			}

@@ -177,7 +177,9 @@ func TestDeadlines(t *testing.T) {
 		out    string
 		stderr string
 	}{
-		{"header", false, []byte(nat[:30]), nil, "", "ncdec: reading input: timed out: the message's header did not arrive within 200ms (-header-timeout SECS changes it)\n"},
+		{"header", false, []byte(nat[:20]), nil, "", "ncdec: reading input: timed out: the message's header did not arrive within 200ms (-header-timeout SECS changes it)\n"},
+		// the commitment is awaited from the end of this side's Argon2id run
+		{"commitment", false, []byte(nat[:30]), nil, "", "ncdec: reading input: timed out: the rest of the header did not arrive within 200ms (-header-timeout SECS changes it)\n"},
 		{"white space", false, []byte("  "), nil, "", "ncdec: " + ht},
 		{"record", false, []byte(nat[:61+5]), nil, "", "ncdec: reading input: timed out: a record did not arrive within 200ms (-header-timeout SECS changes it)\n"},
 		{"openssl", false, []byte(ossl[:20]), []string{"-aes-256-cbc", "-pbkdf2"}, "", "ncdec: timed out: the openssl message did not arrive within 200ms (-message-timeout SECS changes it)\n"},
