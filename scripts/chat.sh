@@ -138,7 +138,7 @@ ended() {
 # connector_side: the listener's answer and stream (run in the background).
 # shellcheck disable=SC2317
 connector_side() {
-	local first
+	local first rc
 	IFS= read -r -u "$NCK_DOWN" first || true
 	case $first in
 	nckit-stream) ;;
@@ -146,8 +146,9 @@ connector_side() {
 	nckit-busy | 'nckit-error busy') finish 1 "$NCK_HOSTPORT is busy: someone else is chatting there"; return ;;
 	*) finish 1 "the other side left before the chat started"; return ;;
 	esac
-	{ ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_DOWN" <&"$NCK_DOWN" 2>"$NCK_TMP/down.err"
-		{ echo "$?" >"$NCK_TMP/down.rc"; } 2>/dev/null; } | nck_sanitize | {
+	{ rc=0
+		ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_DOWN" <&"$NCK_DOWN" 2>"$NCK_TMP/down.err" || rc=$?
+		{ echo "$rc" >"$NCK_TMP/down.rc"; } 2>/dev/null; } | nck_sanitize | {
 		IFS= read -r first && nck_say "connected to $NCK_HOSTPORT"
 		peer_lines
 	}

@@ -233,11 +233,16 @@ nck_password() {
 # nck_tmpdir: a private directory for fifos and error files, removed on exit.
 nck_tmpdir() {
 	NCK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nckit.XXXXXX") || nck_die "cannot create a temporary directory"
+	NCK_TMP_OWNER=$BASHPID
 	export NCK_TMP
 	trap 'nck_cleanup' EXIT
 }
+# nck_cleanup: the EXIT trap, for the shell that made the directory only. A subshell that a
+# signal hits just after its fork, before bash has reset the inherited traps, runs this trap
+# too: it must not remove the directory (nor stop ncc and ncenc) under the running tool.
 nck_cleanup() {
 	local p
+	[ "$BASHPID" = "${NCK_TMP_OWNER:-}" ] || return 0
 	for p in ${NCK_PIDS-}; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
 	rm -rf "$NCK_TMP"
 }
@@ -403,13 +408,29 @@ nck_accept() {
 # nck_decrypt_up: the connector's plaintext, decrypted and authenticated as it arrives;
 # ncdec's status and error line land in $NCK_TMP/dec.PID.{rc,err}.
 nck_decrypt_up() {
-	ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_UP" 2>"$NCK_TMP/dec.$$.err"
-	echo "$?" >"$NCK_TMP/dec.$$.rc"
+	local rc=0
+	ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_UP" 2>"$NCK_TMP/dec.$$.err" || rc=$?
+	nck_put_rc "$rc"
+}
+
+# nck_put_rc STATUS: record ncdec's STATUS for nck_dec_status, the file whole at once
+# (written aside, then renamed). Under set -e, a failing ncdec must be caught (`|| rc=$?`):
+# in `ncdec; echo $?` it would end the subshell before the echo.
+nck_put_rc() {
+	echo "$1" >"$NCK_TMP/dec.$$.rc.tmp"
+	mv -f "$NCK_TMP/dec.$$.rc.tmp" "$NCK_TMP/dec.$$.rc"
 }
 
 # nck_dec_status: ncdec's exit status from the last nck_decrypt_up (3: authentication).
+# The caller has seen ncdec's output end and waited for the subshell that records the
+# status; bash before 5.1 can wait only for the last process substitution, so the file is
+# also waited for here (5 s at most: it is written right after ncdec exits).
 nck_dec_status() {
-	local rc=1
+	local rc=1 i
+	for ((i = 0; i < 500; i++)); do
+		[ ! -e "$NCK_TMP/dec.$$.rc" ] || break
+		sleep 0.01
+	done
 	read -r rc 2>/dev/null <"$NCK_TMP/dec.$$.rc" || true
 	nck_verbose "$NCK_TMP/dec.$$.err"
 	if [ "$rc" = 1 ] && grep -q 'wrong password' "$NCK_TMP/dec.$$.err" 2>/dev/null; then
@@ -557,8 +578,8 @@ nck_chat_handler() {
 	"$show" "" cipher
 	while IFS= read -r line; do
 		"$show" "$line" message
-	done < <({ printf '%s\n' "$first"; exec cat; } | ncdec "${NCK_DEC_ARGS[@]}" \
-		2>"$NCK_TMP/dec.$$.err" | nck_sanitize; echo "${PIPESTATUS[0]}" >"$NCK_TMP/dec.$$.rc")
+	done < <(set +e; { printf '%s\n' "$first"; exec cat; } | ncdec "${NCK_DEC_ARGS[@]}" \
+		2>"$NCK_TMP/dec.$$.err" | nck_sanitize; nck_put_rc "${PIPESTATUS[1]}")
 	wait "$!" 2>/dev/null || true
 	rc=$(nck_dec_status)
 	rm -f "$NCK_TMP/dec.$$".*
@@ -636,6 +657,10 @@ nck_meter() {
 nck_with_meter() {
 	local phase=$1 total=$2 file=$3 rc=0 m
 	shift 4
+	if [ ! -t 2 ]; then # no meter to show: no process to start and stop
+		("$@") || rc=$? # a subshell: CMD may exec
+		return "$rc"
+	fi
 	"$@" <&0 & # an explicit stdin: a background job's would be /dev/null
 	local pid=$!
 	nck_meter "$phase" "$total" "$pid" "$file" &

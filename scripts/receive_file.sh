@@ -48,8 +48,8 @@ handler() {
 		nck_accept file || exit 0
 		exec {dec}< <(nck_decrypt_up)
 	else
-		exec {dec}< <(ncdec "${NCK_DEC_ARGS[@]}" -message-timeout 3600 2>"$NCK_TMP/dec.$$.err"
-			echo "$?" >"$NCK_TMP/dec.$$.rc")
+		exec {dec}< <(rc=0; ncdec "${NCK_DEC_ARGS[@]}" -message-timeout 3600 \
+			2>"$NCK_TMP/dec.$$.err" || rc=$?; nck_put_rc "$rc")
 	fi
 	decpid=$!
 	IFS= read -r -n 4200 -u "$dec" header || true
