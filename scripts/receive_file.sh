@@ -149,9 +149,20 @@ probe=$outdir/probe.nckit-part.$$
 { [ -d "$outdir" ] && : >"$probe"; } 2>/dev/null || nck_die "$outdir: not a writable directory"
 rm -f -- "$probe"
 NCK_FILE=${NCK_FILE:+$(realpath -m -- "$NCK_FILE")}
+# receiving PID: whether PID is a receive_file.sh still at work. A killed one stays a zombie
+# (which kill -0 still finds) until its new parent reaps it, which some init processes do
+# late; a pid reused by another program does not keep the partial either.
+receiving() {
+	local stat
+	[ -r "/proc/$1/stat" ] || { kill -0 "$1" 2>/dev/null; return; }
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	case $stat in [ZX]*) return 1 ;; esac
+	grep -qa receive_file "/proc/$1/cmdline" 2>/dev/null
+}
 # What a receiver killed with -9 left behind.
 for p in "$outdir"/*.nckit-part.*; do
-	[ -e "$p" ] && ! kill -0 "${p##*.}" 2>/dev/null && rm -rf -- "$p"
+	[ -e "$p" ] && [[ ${p##*.} =~ ^[0-9]+$ ]] && ! receiving "${p##*.}" && rm -rf -- "$p"
 done
 nck_colors
 nck_password
