@@ -124,12 +124,15 @@ ended() {
 	local rc why IFS=" " # a trap: IFS may be the empty one of an interrupted read
 	read -r rc why <"$NCK_TMP/result"
 	if [ "$NCK_LISTEN" = 1 ]; then
-		kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+		# the handler has sent our stream's end; ncl sends it on, and the FIN, then stops
+		nck_stop_ncl
 	else # end our stream cleanly, so the listener ends cleanly too
 		[ -z "${NCK_W:-}" ] || exec {NCK_W}>&-
 		wait "$NCK_ENC_PID" 2>/dev/null || true
-		# until ncc is done: the stream's last bytes are out when the listener closes
-		while IFS= read -r -t 5 -u "$NCK_DOWN" _; do :; done
+		# until ncc is done (our stream's last bytes are out when the listener closes; stopped
+		# before, ncc would reset the connection) and connector_side, the only reader of the
+		# listener's stream, has read it to its end
+		nck_wait_gone "$NCK_NCC_PID" "$NCK_SIDE_PID"
 	fi
 	if [ "$rc" = 0 ]; then nck_say "$why"; else nck_die "$why"; fi
 	exit "$rc"
@@ -196,7 +199,9 @@ else
 	nck_connect talk
 	set -m
 	connector_side {NCK_W}>&- &
+	NCK_SIDE_PID=$!
 	set +m
+	NCK_PIDS="$NCK_PIDS $NCK_SIDE_PID"
 	while IFS= read -r line || [ -n "$line" ]; do
 		{ printf 'm %s\n' "$line" >&"$NCK_W"; } 2>/dev/null || break
 	done

@@ -240,11 +240,39 @@ nck_tmpdir() {
 # nck_cleanup: the EXIT trap, for the shell that made the directory only. A subshell that a
 # signal hits just after its fork, before bash has reset the inherited traps, runs this trap
 # too: it must not remove the directory (nor stop ncc and ncenc) under the running tool.
+# A process being stopped may still write its last file there while rm runs, and the EXIT
+# trap runs under set -e: its failure would become the tool's exit status.
 nck_cleanup() {
-	local p
+	local p i
 	[ "$BASHPID" = "${NCK_TMP_OWNER:-}" ] || return 0
 	for p in ${NCK_PIDS-}; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
-	rm -rf "$NCK_TMP"
+	for ((i = 0; i < 100; i++)); do
+		! rm -rf "$NCK_TMP" 2>/dev/null || break
+		sleep 0.01
+	done
+}
+
+# nck_running PID: whether PID runs. A zombie does not (kill -0 still finds one): a process
+# killed with -9 stays one until its parent, or the init process, reaps it, maybe late.
+nck_running() {
+	local stat
+	[ -r "/proc/$1/stat" ] || { kill -0 "$1" 2>/dev/null; return; }
+	read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+	case ${stat##*) } in [ZX]*) return 1 ;; esac
+}
+
+# nck_wait_gone PID...: wait until none of the PIDs runs, 5 s at most (they need not be
+# children this shell can wait for).
+nck_wait_gone() {
+	local i p left
+	for ((i = 0; i < 500; i++)); do
+		left=
+		for p in "$@"; do
+			if nck_running "$p"; then left=1; fi
+		done
+		[ -n "$left" ] || return 0
+		sleep 0.01
+	done
 }
 
 # nck_nonce: 128 fresh random bits in hex.
@@ -289,6 +317,21 @@ nck_serve() {
 	set +m
 	trap 'nck_stop 0' INT TERM HUP
 	wait "$NCK_CHILD"
+}
+
+# nck_stop_ncl: stop the listener (NCK_CHILD's group) once it has closed the connections it
+# serves. A signal makes ncl reset those it still has, so that a cut transfer fails on the
+# other side too; a session that has just ended well, whose last bytes or FIN ncl is still
+# sending, would be reported broken there. At most 5 s, for connections that are not ending
+# (a second sender, an idle probe: ncdec frees those within its own 10 s).
+nck_stop_ncl() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		# ncl's sockets: its listener, and one per connection
+		[ "$(find "/proc/$NCK_CHILD/fd" -lname 'socket:*' 2>/dev/null | wc -l)" -gt 1 ] || break
+		sleep 0.01
+	done
+	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
 }
 
 nck_stop() {

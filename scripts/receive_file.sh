@@ -149,15 +149,11 @@ probe=$outdir/probe.nckit-part.$$
 { [ -d "$outdir" ] && : >"$probe"; } 2>/dev/null || nck_die "$outdir: not a writable directory"
 rm -f -- "$probe"
 NCK_FILE=${NCK_FILE:+$(realpath -m -- "$NCK_FILE")}
-# receiving PID: whether PID is a receive_file.sh still at work. A killed one stays a zombie
-# (which kill -0 still finds) until its new parent reaps it, which some init processes do
-# late; a pid reused by another program does not keep the partial either.
+# receiving PID: whether PID is a receive_file.sh still at work (a killed one may stay a
+# zombie for a while); a pid reused by another program does not keep the partial.
 receiving() {
-	local stat
-	[ -r "/proc/$1/stat" ] || { kill -0 "$1" 2>/dev/null; return; }
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	stat=${stat##*) }
-	case $stat in [ZX]*) return 1 ;; esac
+	nck_running "$1" || return 1
+	[ -r "/proc/$1/cmdline" ] || return 0
 	grep -qa receive_file "/proc/$1/cmdline" 2>/dev/null
 }
 # What a receiver killed with -9 left behind.
@@ -175,14 +171,8 @@ announce() { nck_say "listening on $1: waiting for a file"; }
 done_() {
 	local rc msg IFS=" "
 	read -r rc msg <"$NCK_TMP/result"
-	# ncl closes the sender's connection (FIN) once the handler is gone; stopped before that,
-	# it resets it and the sender would report a failure (5 s at most, for other connections)
-	local i
-	for ((i = 0; i < 500; i++)); do
-		[ "$(find "/proc/$NCK_CHILD/fd" -lname 'socket:*' 2>/dev/null | wc -l)" -gt 1 ] || break
-		sleep 0.01
-	done
-	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+	# ncl closes the sender's connection (FIN) once the handler is gone, then stops
+	nck_stop_ncl
 	[ "$rc" = 0 ] || nck_die "$msg"
 	nck_say "saved $msg"
 	exit 0
