@@ -185,6 +185,8 @@ if [ "$NCK_LISTEN" = 1 ]; then
 	[ ! -t 2 ] || NCK_TTY2=1
 	export NCK_SELF NCK_HANDLER_ARG=--nck-handler NCK_VERBOSE NCK_TTY2
 	set -m
+	# No --deadline: a chat lasts as long as its people want (NCK_SESSION_LIMITS in
+	# nckit-common.sh: ncdec's own limits free a slot held by anyone without the password).
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
 	ncl -vn -k --max 8 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
 		</dev/null {say}>&- 2> >(nck_ncl_status announce) &

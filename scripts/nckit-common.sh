@@ -298,10 +298,20 @@ nck_listen_args() {
 }
 
 # nck_serve HANDLER_ARG ANNOUNCE [NCL_OPTIONS...]: run ncl -k --each, each connection handled
-# by this tool again (NCK_SELF HANDLER_ARG), concurrently, up to 64 at a time; ncdec's own
-# deadlines free the slot of a peer that sends nothing or drips. ncl's status lines go to
-# ANNOUNCE ("listening on ADDR:PORT"); its other lines only with -v. Stops the whole group on
-# Ctrl+C, TERM, HUP; returns ncl's status.
+# by this tool again (NCK_SELF HANDLER_ARG), concurrently, up to 64 at a time. ncl's status
+# lines go to ANNOUNCE ("listening on ADDR:PORT"); its other lines only with -v. Stops the
+# whole group on Ctrl+C, TERM, HUP; returns ncl's status.
+#
+# Native sessions get no ncl --deadline (NCK_SESSION_LIMITS says why); the openssl format's
+# one message per connection does (nck_chat_receiver).
+#
+# NCK_SESSION_LIMITS: a native session is one connection for as long as the people want it
+# (a chat of hours, a transfer of many GiB), so no total deadline fits it. What frees the
+# slot of a peer that is not a session is ncdec's and nck_accept's own limits: the nonce line
+# within 10 s, the header within 10 s of ncdec's start (ncl --each sets NCL_PEER), each
+# record within 10 s of its first byte. Without the password a peer gets no further than
+# the header (it is authenticated), so only a holder of the password can keep a connection
+# open between records, which a chat must allow.
 nck_serve() {
 	local arg=$1 announce=$2
 	shift 2
@@ -641,9 +651,9 @@ nck_chat_receiver() {
 	NCK_MAIN=$$
 	export NCK_MAIN
 	if [ "$NCK_FORMAT" = openssl ]; then
-		nck_serve --nck-handler "$2" --deadline 60
+		nck_serve --nck-handler "$2" --deadline 60 # one message, nothing authenticated first
 	else
-		nck_serve --nck-handler "$2"
+		nck_serve --nck-handler "$2" # no --deadline: see NCK_SESSION_LIMITS
 	fi
 }
 

@@ -178,4 +178,6 @@ done_() {
 	exit 0
 }
 trap done_ USR1
+# No --deadline: a large file takes as long as the network needs (NCK_SESSION_LIMITS in
+# nckit-common.sh); an openssl sender is bounded by ncdec -message-timeout 3600.
 nck_serve --nck-handler announce
