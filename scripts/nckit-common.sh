@@ -254,11 +254,17 @@ nck_cleanup() {
 
 # nck_running PID: whether PID runs. A zombie does not (kill -0 still finds one): a process
 # killed with -9 stays one until its parent, or the init process, reaps it, maybe late.
+# (Explicit statuses: in a trap handler, such as chat.sh's ended, a bare `return` gives the
+# status from before the trap.)
 nck_running() {
 	local stat
-	[ -r "/proc/$1/stat" ] || { kill -0 "$1" 2>/dev/null; return; }
+	if [ ! -r "/proc/$1/stat" ]; then
+		if kill -0 "$1" 2>/dev/null; then return 0; fi
+		return 1
+	fi
 	read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
 	case ${stat##*) } in [ZX]*) return 1 ;; esac
+	return 0
 }
 
 # nck_wait_gone PID...: wait until none of the PIDs runs, 5 s at most (they need not be
