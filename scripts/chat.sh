@@ -109,6 +109,7 @@ leave() {
 	if [ "$NCK_LISTEN" = 1 ] && [ ! -d "$NCK_TMP/session" ]; then
 		nck_die "you left before anyone joined"
 	fi
+	[ -n "${say:-}${NCK_W:-}" ] || nck_die "you left before the chat started"
 	if [ "$NCK_LISTEN" = 1 ]; then
 		printf 'nckit-bye\n' >&"$say"
 	else
@@ -124,12 +125,15 @@ ended() {
 	local rc why IFS=" " # a trap: IFS may be the empty one of an interrupted read
 	read -r rc why <"$NCK_TMP/result"
 	if [ "$NCK_LISTEN" = 1 ]; then
-		kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+		# the handler has sent our stream's end; ncl sends it on, and the FIN, then stops
+		nck_stop_ncl
 	else # end our stream cleanly, so the listener ends cleanly too
 		[ -z "${NCK_W:-}" ] || exec {NCK_W}>&-
 		wait "$NCK_ENC_PID" 2>/dev/null || true
-		# until ncc is done: the stream's last bytes are out when the listener closes
-		while IFS= read -r -t 5 -u "$NCK_DOWN" _; do :; done
+		# until ncc is done (our stream's last bytes are out when the listener closes; stopped
+		# before, ncc would reset the connection) and connector_side, the only reader of the
+		# listener's stream, has read it to its end
+		nck_wait_gone "$NCK_NCC_PID" "$NCK_SIDE_PID"
 	fi
 	if [ "$rc" = 0 ]; then nck_say "$why"; else nck_die "$why"; fi
 	exit "$rc"
@@ -138,7 +142,7 @@ ended() {
 # connector_side: the listener's answer and stream (run in the background).
 # shellcheck disable=SC2317
 connector_side() {
-	local first
+	local first rc
 	IFS= read -r -u "$NCK_DOWN" first || true
 	case $first in
 	nckit-stream) ;;
@@ -146,8 +150,9 @@ connector_side() {
 	nckit-busy | 'nckit-error busy') finish 1 "$NCK_HOSTPORT is busy: someone else is chatting there"; return ;;
 	*) finish 1 "the other side left before the chat started"; return ;;
 	esac
-	{ ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_DOWN" <&"$NCK_DOWN" 2>"$NCK_TMP/down.err"
-		{ echo "$?" >"$NCK_TMP/down.rc"; } 2>/dev/null; } | nck_sanitize | {
+	{ rc=0
+		ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_DOWN" <&"$NCK_DOWN" 2>"$NCK_TMP/down.err" || rc=$?
+		{ echo "$rc" >"$NCK_TMP/down.rc"; } 2>/dev/null; } | nck_sanitize | {
 		IFS= read -r first && nck_say "connected to $NCK_HOSTPORT"
 		peer_lines
 	}
@@ -164,12 +169,12 @@ fi
 nck_args chat "$@"
 [ "$NCK_FORMAT" = native ] || nck_usage_error "chat.sh speaks the native format only (unset NCFORMAT)"
 nck_colors
-nck_password
 nck_tmpdir
 NCK_MAIN=$$
 export NCK_MAIN
 trap ended USR1
-trap 'nck_newline; leave' INT TERM HUP
+trap 'nck_newline; leave' INT TERM HUP # before the password: see nck_password
+nck_password
 
 if [ "$NCK_LISTEN" = 1 ]; then
 	mkfifo "$NCK_TMP/say"
@@ -181,6 +186,8 @@ if [ "$NCK_LISTEN" = 1 ]; then
 	[ ! -t 2 ] || NCK_TTY2=1
 	export NCK_SELF NCK_HANDLER_ARG=--nck-handler NCK_VERBOSE NCK_TTY2
 	set -m
+	# No --deadline: a chat lasts as long as its people want (NCK_SESSION_LIMITS in
+	# nckit-common.sh: ncdec's own limits free a slot held by anyone without the password).
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
 	ncl -vn -k --max 8 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
 		</dev/null {say}>&- 2> >(nck_ncl_status announce) &
@@ -195,7 +202,9 @@ else
 	nck_connect talk
 	set -m
 	connector_side {NCK_W}>&- &
+	NCK_SIDE_PID=$!
 	set +m
+	NCK_PIDS="$NCK_PIDS $NCK_SIDE_PID"
 	while IFS= read -r line || [ -n "$line" ]; do
 		{ printf 'm %s\n' "$line" >&"$NCK_W"; } 2>/dev/null || break
 	done

@@ -211,10 +211,14 @@ nck_config() {
 
 # nck_password: make sure NCPASS is set, non-empty and exported; when unset, ask once on the
 # terminal, echo off (read is a builtin: the password is never an argument of a process).
+# The tool's own INT, TERM and HUP traps are back afterwards: without a trap, a Ctrl+C that
+# comes while bash waits for a command that then exits normally is dropped (bash takes it
+# as handled by that command), and the tool would go on as if nothing was typed.
 nck_password() {
-	local stty=
+	local stty='' traps
 	if [ -z "${NCPASS+set}" ]; then
 		{ : </dev/tty; } 2>/dev/null || nck_die "no password: set NCPASS or run on a terminal" 2
+		traps=$(trap -p INT TERM HUP)
 		stty=$(stty -g </dev/tty)
 		trap 'stty "$stty" </dev/tty; exit 130' INT TERM HUP
 		stty -echo </dev/tty
@@ -223,6 +227,7 @@ nck_password() {
 		printf '\n' >/dev/tty
 		stty "$stty" </dev/tty
 		trap - INT TERM HUP
+		eval "$traps"
 	fi
 	[ -n "$NCPASS" ] || nck_die "empty password: set NCPASS or type one" 2
 	export NCPASS
@@ -233,13 +238,52 @@ nck_password() {
 # nck_tmpdir: a private directory for fifos and error files, removed on exit.
 nck_tmpdir() {
 	NCK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nckit.XXXXXX") || nck_die "cannot create a temporary directory"
+	NCK_TMP_OWNER=$BASHPID
 	export NCK_TMP
 	trap 'nck_cleanup' EXIT
 }
+# nck_cleanup: the EXIT trap, for the shell that made the directory only. A subshell that a
+# signal hits just after its fork, before bash has reset the inherited traps, runs this trap
+# too: it must not remove the directory (nor stop ncc and ncenc) under the running tool.
+# A process being stopped may still write its last file there while rm runs, and the EXIT
+# trap runs under set -e: its failure would become the tool's exit status.
 nck_cleanup() {
-	local p
+	local p i
+	[ "$BASHPID" = "${NCK_TMP_OWNER:-}" ] || return 0
 	for p in ${NCK_PIDS-}; do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true; done
-	rm -rf "$NCK_TMP"
+	for ((i = 0; i < 100; i++)); do
+		! rm -rf "$NCK_TMP" 2>/dev/null || break
+		sleep 0.01
+	done
+}
+
+# nck_running PID: whether PID runs. A zombie does not (kill -0 still finds one): a process
+# killed with -9 stays one until its parent, or the init process, reaps it, maybe late.
+# (Explicit statuses: in a trap handler, such as chat.sh's ended, a bare `return` gives the
+# status from before the trap.)
+nck_running() {
+	local stat
+	if [ ! -r "/proc/$1/stat" ]; then
+		if kill -0 "$1" 2>/dev/null; then return 0; fi
+		return 1
+	fi
+	read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+	case ${stat##*) } in [ZX]*) return 1 ;; esac
+	return 0
+}
+
+# nck_wait_gone PID...: wait until none of the PIDs runs, 5 s at most (they need not be
+# children this shell can wait for).
+nck_wait_gone() {
+	local i p left
+	for ((i = 0; i < 500; i++)); do
+		left=
+		for p in "$@"; do
+			if nck_running "$p"; then left=1; fi
+		done
+		[ -n "$left" ] || return 0
+		sleep 0.01
+	done
 }
 
 # nck_nonce: 128 fresh random bits in hex.
@@ -265,10 +309,20 @@ nck_listen_args() {
 }
 
 # nck_serve HANDLER_ARG ANNOUNCE [NCL_OPTIONS...]: run ncl -k --each, each connection handled
-# by this tool again (NCK_SELF HANDLER_ARG), concurrently, up to 64 at a time; ncdec's own
-# deadlines free the slot of a peer that sends nothing or drips. ncl's status lines go to
-# ANNOUNCE ("listening on ADDR:PORT"); its other lines only with -v. Stops the whole group on
-# Ctrl+C, TERM, HUP; returns ncl's status.
+# by this tool again (NCK_SELF HANDLER_ARG), concurrently, up to 64 at a time. ncl's status
+# lines go to ANNOUNCE ("listening on ADDR:PORT"); its other lines only with -v. Stops the
+# whole group on Ctrl+C, TERM, HUP; returns ncl's status.
+#
+# Native sessions get no ncl --deadline (NCK_SESSION_LIMITS says why); the openssl format's
+# one message per connection does (nck_chat_receiver).
+#
+# NCK_SESSION_LIMITS: a native session is one connection for as long as the people want it
+# (a chat of hours, a transfer of many GiB), so no total deadline fits it. What frees the
+# slot of a peer that is not a session is ncdec's and nck_accept's own limits: the nonce line
+# within 10 s, the header within 10 s of ncdec's start (ncl --each sets NCL_PEER), each
+# record within 10 s of its first byte. Without the password a peer gets no further than
+# the header (it is authenticated), so only a holder of the password can keep a connection
+# open between records, which a chat must allow.
 nck_serve() {
 	local arg=$1 announce=$2
 	shift 2
@@ -276,19 +330,36 @@ nck_serve() {
 	NCK_TTY2=0
 	[ ! -t 2 ] || NCK_TTY2=1
 	export NCK_SELF NCK_HANDLER_ARG=$arg NCK_VERBOSE NCK_HOST NCK_PORT NCK_FORCE NCK_TTY2
+	trap 'nck_stop 0' INT TERM HUP
 	set -m
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
 	ncl -vn -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
 		</dev/null 2> >(nck_ncl_status "$announce") &
 	NCK_CHILD=$!
 	set +m
-	trap 'nck_stop 0' INT TERM HUP
 	wait "$NCK_CHILD"
 }
 
-nck_stop() {
+# nck_stop_ncl: stop the listener (NCK_CHILD's group) once it has closed the connections it
+# serves. A signal makes ncl reset those it still has, so that a cut transfer fails on the
+# other side too; a session that has just ended well, whose last bytes or FIN ncl is still
+# sending, would be reported broken there. At most 5 s, for connections that are not ending
+# (a second sender, an idle probe: ncdec frees those within its own 10 s).
+nck_stop_ncl() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		# ncl's sockets: its listener, and one per connection
+		[ "$(find "/proc/$NCK_CHILD/fd" -lname 'socket:*' 2>/dev/null | wc -l)" -gt 1 ] || break
+		sleep 0.01
+	done
 	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
-	wait "$NCK_CHILD" 2>/dev/null || true
+}
+
+nck_stop() {
+	if [ -n "${NCK_CHILD:-}" ]; then
+		kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+		wait "$NCK_CHILD" 2>/dev/null || true
+	fi
 	[ -z "${NCK_ON_STOP:-}" ] || "$NCK_ON_STOP"
 	exit "$1"
 }
@@ -403,13 +474,29 @@ nck_accept() {
 # nck_decrypt_up: the connector's plaintext, decrypted and authenticated as it arrives;
 # ncdec's status and error line land in $NCK_TMP/dec.PID.{rc,err}.
 nck_decrypt_up() {
-	ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_UP" 2>"$NCK_TMP/dec.$$.err"
-	echo "$?" >"$NCK_TMP/dec.$$.rc"
+	local rc=0
+	ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_UP" 2>"$NCK_TMP/dec.$$.err" || rc=$?
+	nck_put_rc "$rc"
+}
+
+# nck_put_rc STATUS: record ncdec's STATUS for nck_dec_status, the file whole at once
+# (written aside, then renamed). Under set -e, a failing ncdec must be caught (`|| rc=$?`):
+# in `ncdec; echo $?` it would end the subshell before the echo.
+nck_put_rc() {
+	echo "$1" >"$NCK_TMP/dec.$$.rc.tmp"
+	mv -f "$NCK_TMP/dec.$$.rc.tmp" "$NCK_TMP/dec.$$.rc"
 }
 
 # nck_dec_status: ncdec's exit status from the last nck_decrypt_up (3: authentication).
+# The caller has seen ncdec's output end and waited for the subshell that records the
+# status; bash before 5.1 can wait only for the last process substitution, so the file is
+# also waited for here (5 s at most: it is written right after ncdec exits).
 nck_dec_status() {
-	local rc=1
+	local rc=1 i
+	for ((i = 0; i < 500; i++)); do
+		[ ! -e "$NCK_TMP/dec.$$.rc" ] || break
+		sleep 0.01
+	done
 	read -r rc 2>/dev/null <"$NCK_TMP/dec.$$.rc" || true
 	nck_verbose "$NCK_TMP/dec.$$.err"
 	if [ "$rc" = 1 ] && grep -q 'wrong password' "$NCK_TMP/dec.$$.err" 2>/dev/null; then
@@ -557,8 +644,8 @@ nck_chat_handler() {
 	"$show" "" cipher
 	while IFS= read -r line; do
 		"$show" "$line" message
-	done < <({ printf '%s\n' "$first"; exec cat; } | ncdec "${NCK_DEC_ARGS[@]}" \
-		2>"$NCK_TMP/dec.$$.err" | nck_sanitize; echo "${PIPESTATUS[0]}" >"$NCK_TMP/dec.$$.rc")
+	done < <(set +e; { printf '%s\n' "$first"; exec cat; } | ncdec "${NCK_DEC_ARGS[@]}" \
+		2>"$NCK_TMP/dec.$$.err" | nck_sanitize; nck_put_rc "${PIPESTATUS[1]}")
 	wait "$!" 2>/dev/null || true
 	rc=$(nck_dec_status)
 	rm -f "$NCK_TMP/dec.$$".*
@@ -577,9 +664,9 @@ nck_chat_receiver() {
 	NCK_MAIN=$$
 	export NCK_MAIN
 	if [ "$NCK_FORMAT" = openssl ]; then
-		nck_serve --nck-handler "$2" --deadline 60
+		nck_serve --nck-handler "$2" --deadline 60 # one message, nothing authenticated first
 	else
-		nck_serve --nck-handler "$2"
+		nck_serve --nck-handler "$2" # no --deadline: see NCK_SESSION_LIMITS
 	fi
 }
 
@@ -636,6 +723,10 @@ nck_meter() {
 nck_with_meter() {
 	local phase=$1 total=$2 file=$3 rc=0 m
 	shift 4
+	if [ ! -t 2 ]; then # no meter to show: no process to start and stop
+		("$@") || rc=$? # a subshell: CMD may exec
+		return "$rc"
+	fi
 	"$@" <&0 & # an explicit stdin: a background job's would be /dev/null
 	local pid=$!
 	nck_meter "$phase" "$total" "$pid" "$file" &

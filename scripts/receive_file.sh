@@ -48,8 +48,8 @@ handler() {
 		nck_accept file || exit 0
 		exec {dec}< <(nck_decrypt_up)
 	else
-		exec {dec}< <(ncdec "${NCK_DEC_ARGS[@]}" -message-timeout 3600 2>"$NCK_TMP/dec.$$.err"
-			echo "$?" >"$NCK_TMP/dec.$$.rc")
+		exec {dec}< <(rc=0; ncdec "${NCK_DEC_ARGS[@]}" -message-timeout 3600 \
+			2>"$NCK_TMP/dec.$$.err" || rc=$?; nck_put_rc "$rc")
 	fi
 	decpid=$!
 	IFS= read -r -n 4200 -u "$dec" header || true
@@ -149,11 +149,19 @@ probe=$outdir/probe.nckit-part.$$
 { [ -d "$outdir" ] && : >"$probe"; } 2>/dev/null || nck_die "$outdir: not a writable directory"
 rm -f -- "$probe"
 NCK_FILE=${NCK_FILE:+$(realpath -m -- "$NCK_FILE")}
+# receiving PID: whether PID is a receive_file.sh still at work (a killed one may stay a
+# zombie for a while); a pid reused by another program does not keep the partial.
+receiving() {
+	nck_running "$1" || return 1
+	[ -r "/proc/$1/cmdline" ] || return 0
+	grep -qa receive_file "/proc/$1/cmdline" 2>/dev/null
+}
 # What a receiver killed with -9 left behind.
 for p in "$outdir"/*.nckit-part.*; do
-	[ -e "$p" ] && ! kill -0 "${p##*.}" 2>/dev/null && rm -rf -- "$p"
+	[ -e "$p" ] && [[ ${p##*.} =~ ^[0-9]+$ ]] && ! receiving "${p##*.}" && rm -rf -- "$p"
 done
 nck_colors
+trap 'nck_stop 0' INT TERM HUP # Ctrl+C from here on stops the receiver
 nck_password
 nck_tmpdir
 NCK_MAIN=$$
@@ -164,17 +172,13 @@ announce() { nck_say "listening on $1: waiting for a file"; }
 done_() {
 	local rc msg IFS=" "
 	read -r rc msg <"$NCK_TMP/result"
-	# ncl closes the sender's connection (FIN) once the handler is gone; stopped before that,
-	# it resets it and the sender would report a failure (5 s at most, for other connections)
-	local i
-	for ((i = 0; i < 500; i++)); do
-		[ "$(find "/proc/$NCK_CHILD/fd" -lname 'socket:*' 2>/dev/null | wc -l)" -gt 1 ] || break
-		sleep 0.01
-	done
-	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+	# ncl closes the sender's connection (FIN) once the handler is gone, then stops
+	nck_stop_ncl
 	[ "$rc" = 0 ] || nck_die "$msg"
 	nck_say "saved $msg"
 	exit 0
 }
 trap done_ USR1
+# No --deadline: a large file takes as long as the network needs (NCK_SESSION_LIMITS in
+# nckit-common.sh); an openssl sender is bounded by ncdec -message-timeout 3600.
 nck_serve --nck-handler announce

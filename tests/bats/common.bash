@@ -235,3 +235,47 @@ kill_tree() {
 	# shellcheck disable=SC2086 # a list of pids
 	kill -KILL $pids 2>/dev/null || true
 }
+
+# partial_sender NAME: a hand-made send_file.sh session to a receive_file.sh on RPORT that
+# announces NAME, 1 MiB, sends 64 KiB and then stays, neither finishing nor leaving, whatever
+# the machine's speed (a real send_file.sh might finish before the test kills something).
+# Returns once the receiver's partial file in $T/dst has data. Sets P_PIDS and P_FDS.
+partial_sender() {
+	local ln cn line in out plain sum i
+	rm -f "$T/raw.up" "$T/raw.down" "$T/plain"
+	mkfifo "$T/raw.up" "$T/raw.down" "$T/plain"
+	ncc -N 127.0.0.1 "$RPORT" <"$T/raw.up" >"$T/raw.down" 2>/dev/null 3>&- &
+	P_PIDS=$!
+	exec {in}>"$T/raw.up" {out}<"$T/raw.down"
+	IFS= read -r -t 10 -u "$out" line
+	ln=${line#nckit-chat1 }
+	cn=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+	printf 'nckit-chat1 %s\n' "$cn" >&"$in"
+	ncenc "${ENC_ARGS[@]}" -label "nckit-chat1 file c2l $ln $cn" <"$T/plain" >&"$in" 3>&- &
+	P_PIDS="$! $P_PIDS"
+	# shellcheck disable=SC2086 # a list of pids
+	printf '%s\n' $P_PIDS >>"$BG_PIDS" # reaped by common_teardown if the test fails
+	exec {plain}>"$T/plain"
+	P_FDS="$plain $in $out"
+	sum=$(head -c 1M /dev/zero | sha256sum | cut -c1-64)
+	printf 'nckit-hello %032d\nnckit-file1 f 1048576 %s %s\n' 0 "$sum" "$1" >&"$plain"
+	IFS= read -r -t 10 -u "$out" line
+	[ "$line" = nckit-file-go ]
+	head -c 64K /dev/zero >&"$plain"
+	for ((i = 0; i < 500; i++)); do
+		[ -z "$(find "$T/dst" -name "$1.nckit-part.*" -size +0)" ] || return 0
+		sleep 0.02
+	done
+	echo "no partial $1 in $T/dst" >&2
+	return 1
+}
+
+# partial_sender_dies: kill -9 of the partial sender: its stream has no authenticated end.
+partial_sender_dies() {
+	local fd
+	# shellcheck disable=SC2086 # a list of pids
+	kill -KILL $P_PIDS
+	for fd in $P_FDS; do exec {fd}>&-; done
+	# shellcheck disable=SC2086
+	wait $P_PIDS 2>/dev/null || true
+}

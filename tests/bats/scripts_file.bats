@@ -138,17 +138,10 @@ hostile_header() {
 
 @test "file: kill -9 of the receiver leaves no hidden file; the next start cleans the partial" {
 	mkdir "$T/dst"
-	random_file "$T/big" 64M
 	start_file_receiver "$T/dst"
-	spawn bash -c 'send_file.sh "$1" 127.0.0.1 "$2" 2>/dev/null' _ "$T/big" "$RPORT"
-	local sender=$BG_PID i
-	for ((i = 0; i < 1000; i++)); do
-		[ -n "$(find "$T/dst" -name 'big.nckit-part.*' -size +0)" ] && break
-		sleep 0.02
-	done
-	kill -STOP -- "-$sender"
+	partial_sender big
 	kill_tree "$R_PID"
-	kill_tree "$sender"
+	partial_sender_dies
 	run -0 find "$T/dst" -name '.*'
 	assert_output ''
 	run -0 ls "$T/dst"
@@ -190,18 +183,13 @@ hostile_header() {
 
 @test "file: a sender killed mid-stream: refused, nothing written" {
 	mkdir "$T/dst"
-	random_file "$T/src" 64M
 	start_file_receiver "$T/dst"
-	# the sender dies in the middle: its stream has no authenticated end
-	spawn bash -c 'exec 7>&-; send_file.sh "$1" 127.0.0.1 "$2" 2>/dev/null' _ "$T/src" "$RPORT"
-	local sender=$BG_PID i
-	for ((i = 0; i < 500; i++)); do
-		[ -n "$(find "$T/dst" -name 'src.nckit-part.*' -size +0)" ] && break
-		sleep 0.02
-	done
-	kill_tree "$sender"
+	partial_sender src
+	partial_sender_dies
 	run -0 status_of "$T/rc"
 	assert_output 1
+	run -0 tail -n 1 "$T/err"
+	assert_output "receive_file.sh: the transfer broke off: $T/dst/src not written"
 	[ ! -e "$T/dst/src" ]
 	no_leftovers "$T/dst"
 }
