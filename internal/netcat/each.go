@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -33,6 +35,13 @@ const (
 func serveEach(cfg *config, ln net.Listener, stdout, stderr io.Writer, lv *live) error {
 	out := &lineOut{w: stdout}
 	guess := newGuessLimit(func(line string) { printf(stderr, "ncl: %s", line) })
+	slotDir, err := makeKDFSlots()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(slotDir)
+	lv.tempDir(slotDir)
+	env := append(os.Environ(), kdfSlotsEnv+"="+slotDir)
 	slots := make(chan struct{}, cfg.max)
 	var wg sync.WaitGroup
 	var fatal atomic.Pointer[error] // stdout failed: nothing more can be delivered
@@ -55,24 +64,24 @@ func serveEach(cfg *config, ln net.Listener, stdout, stderr io.Writer, lv *live)
 			reportConn(stderr, conn, cfg)
 		}
 		untrack := lv.add(conn)
-		for d := guess.delay(); d > 0; d = guess.delay() {
-			time.Sleep(d) // the bucket is empty: no new command yet
-		}
+		reserved := guess.wait(time.Sleep) // the bucket is empty: no new command yet
 		errc := make(chan error, 1)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
 			defer untrack()
-			code, err := runEach(cfg, conn, peer, out, stderr, lv)
+			code, err := runEach(cfg, conn, peer, env, out, stderr, lv)
+			if cfg.keep {
+				guess.done(code, reserved)
+			}
 			switch {
 			case errors.Is(err, errStdout):
 				if fatal.CompareAndSwap(nil, &err) {
 					ln.Close() // stop accepting; the loop returns err
 				}
 			case code == exitAuth && cfg.keep:
-				guess.fail() // reported in the summary line, not one line per attempt
-				err = nil
+				err = nil // reported in the summary line, not one line per attempt
 			case err != nil && cfg.keep:
 				cmdline.Report("ncl", err, stderr)
 			}
@@ -93,14 +102,14 @@ var errStdout = errors.New("write stdout")
 //	stdout  a pipe copied to ncl's stdout in whole lines (copyLines);
 //	stderr  ncl's stderr;
 //	fd 3    a pipe whose data ncl sends to the peer: the command's reply channel;
-//	NCL_PEER=addr:port in the environment.
+//	NCL_PEER=addr:port and NCL_KDF_SLOTS (see makeKDFSlots) in the environment, env.
 //
 // The connection ends after CMD and everything holding its pipes has exited: with a FIN
 // when CMD read all the peer's data and exited 0 (or exitNotTold, which is logged but never
 // shown to the peer), so a sender using ncc -N knows its message was processed; with a
 // reset otherwise, so that sender fails loudly. It returns CMD's exit status (-1 when it
 // did not exit by itself) and the line to report, if any.
-func runEach(cfg *config, conn net.Conn, peer string, out *lineOut, stderr io.Writer, lv *live) (int, error) {
+func runEach(cfg *config, conn net.Conn, peer string, env []string, out *lineOut, stderr io.Writer, lv *live) (int, error) {
 	var files []*os.File // the child's ends, closed in the parent once it started
 	closeAll := func() {
 		for _, f := range files {
@@ -124,7 +133,7 @@ func runEach(cfg *config, conn net.Conn, peer string, out *lineOut, stderr io.Wr
 	cmd := exec.Command("/bin/sh", "-c", cfg.each)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, stderr
 	cmd.ExtraFiles = []*os.File{replyW}
-	cmd.Env = append(os.Environ(), "NCL_PEER="+peer)
+	cmd.Env = append(env[:len(env):len(env)], "NCL_PEER="+peer)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // stopped as a whole: see stop
 	err := cmd.Start()
 	outW.Close()
@@ -284,4 +293,41 @@ func (c *connReader) copyTo(w io.Writer) error {
 			return err
 		}
 	}
+}
+
+// kdfSlotsEnv names the directory of KDF slots in the environment of --each commands.
+const kdfSlotsEnv = "NCL_KDF_SLOTS"
+
+// kdfSlots is how many key derivations the commands of one ncl --each run at once: ncdec
+// takes an exclusive flock on one of the slot files for each Argon2id run, so that many
+// concurrent connections cost at most kdfSlots times the memory ceiling, not --max times.
+const kdfSlots = 2
+
+// makeKDFSlots creates a private directory (0700) holding the slot files "0" .. "1".
+func makeKDFSlots() (string, error) {
+	dir, err := os.MkdirTemp("", "ncl-kdf-")
+	if err != nil {
+		return "", fmt.Errorf("--each: kdf slots: %s", cause(err))
+	}
+	for i := range kdfSlots {
+		f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(i)), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			err = f.Close()
+		}
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("--each: kdf slots: %s", cause(err))
+		}
+	}
+	return dir, nil
+}
+
+// tempDir records a directory to remove on a signal.
+func (l *live) tempDir(dir string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.dir = dir
 }

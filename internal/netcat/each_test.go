@@ -29,10 +29,10 @@ func TestGuessLimit(t *testing.T) {
 			t.Errorf("report scheduled in %v", d)
 		}
 	}
+	sleep := func(d time.Duration) { now = now.Add(d) }
 	start := now
 	for i := 0; i < 20; i++ {
-		now = now.Add(g.delay()) // ncl waits this long before starting the next command
-		g.fail()
+		g.done(exitAuth, g.wait(sleep)) // ncl waits before starting the next command
 	}
 	if took := now.Sub(start); took < 14*time.Second || took > 16*time.Second {
 		t.Errorf("20 failures took %v, want about 15s (burst 5, then 1/s)", took)
@@ -57,10 +57,94 @@ func TestGuessLimit(t *testing.T) {
 	if !strings.HasSuffix(lines[len(lines)-1], "; slowing down to 1 per second") {
 		t.Errorf("last line %q does not say ncl slows down", lines[len(lines)-1])
 	}
+	// While slowed down, a start reserves its token and a command that does not fail
+	// authentication gives it back: the next start is at once again.
+	if r := g.wait(sleep); !r {
+		t.Fatal("start while the bucket is empty did not reserve a token")
+	}
+	g.done(0, true)
+	if d := g.delay(); d != 0 {
+		t.Errorf("after a refunded start: delay %v", d)
+	}
 	// A quiet minute refills the bucket: the next failure starts at once.
 	now = now.Add(time.Minute)
 	if d := g.delay(); d != 0 {
 		t.Errorf("after a quiet minute: delay %v", d)
+	}
+}
+
+// TestGuessLimitConcurrent: 64 connections at once (--max), each failing authentication
+// 0.5 s after its start and reconnecting at once. The first burst gets through (its starts
+// all precede the first failure), then the failures come at about 1 per second, and a burst
+// of 64 failures never makes the next start wait more than guessBurst+1 seconds.
+func TestGuessLimitConcurrent(t *testing.T) {
+	now := time.Unix(1000, 0)
+	g := newGuessLimit(func(string) {})
+	g.now = func() time.Time { return now }
+	g.last = now
+	g.after = func(time.Duration, func()) {}
+	const (
+		conns = defaultEachN
+		run   = 500 * time.Millisecond
+		tick  = 10 * time.Millisecond
+	)
+	type cmd struct {
+		end      time.Time
+		reserved bool
+	}
+	var running []cmd
+	var fails []time.Time
+	var sleepUntil time.Time
+	waited, maxDelay := false, time.Duration(0)
+	end := now.Add(200 * time.Second)
+	for ; now.Before(end); now = now.Add(tick) {
+		kept := running[:0]
+		for _, c := range running {
+			if now.Before(c.end) {
+				kept = append(kept, c)
+				continue
+			}
+			g.done(exitAuth, c.reserved)
+			fails = append(fails, now)
+		}
+		running = kept
+		// The accept loop: starts while a slot is free, unless it sleeps.
+		for len(running) < conns && !now.Before(sleepUntil) {
+			if d := g.delay(); d > 0 {
+				maxDelay = max(maxDelay, d)
+				sleepUntil, waited = now.Add(d), true
+				break
+			}
+			if waited {
+				g.mu.Lock()
+				g.tokens = max(g.tokens-1, -guessBurst) // what wait does once the sleep is over
+				g.mu.Unlock()
+			}
+			running = append(running, cmd{end: now.Add(run), reserved: waited})
+			waited = false
+		}
+	}
+	first := 0
+	for first < len(fails) && fails[first].Sub(fails[0]) < time.Second {
+		first++
+	}
+	if first != conns {
+		t.Errorf("first burst: %d failures, want %d (one per connection)", first, conns)
+	}
+	// After the burst: the sustained rate.
+	from := fails[0].Add(20 * time.Second)
+	n := 0
+	for _, f := range fails {
+		if !f.Before(from) {
+			n++
+		}
+	}
+	secs := end.Sub(from).Seconds()
+	if rate := float64(n) / secs; rate < 0.9 || rate > 1.1 {
+		t.Errorf("%d failures in %.0fs after the burst: %.2f/s, want about 1/s", n, secs, rate)
+	}
+	if maxDelay > (guessBurst+1)*time.Second {
+		t.Errorf("a start waited %v after a burst, want at most %ds", maxDelay, guessBurst+1)
 	}
 }
 
@@ -260,5 +344,22 @@ func TestDatagramKeep(t *testing.T) {
 	}
 	if _, err := os.Lstat(path); !os.IsNotExist(err) {
 		t.Errorf("socket file left behind: %v", err)
+	}
+}
+
+// TestEachKDFSlots: --each commands get NCL_KDF_SLOTS, a private directory holding one
+// file per slot, and ncl removes it when it ends.
+func TestEachKDFSlots(t *testing.T) {
+	cmd := `cat >/dev/null; d=$NCL_KDF_SLOTS; echo "$d" >&3; ls "$d" | tr '\n' ' ' >&3; stat -c %a "$d" >&3`
+	addr, done := startListen(t, nil, "--each", cmd, "127.0.0.1", "0")
+	h, p := hostPort(t, addr)
+	c := runNcc("m", "-N", h, p)
+	get(t, done)
+	f := strings.Fields(c.stdout)
+	if c.code != 0 || len(f) != 4 || f[1] != "0" || f[2] != "1" || f[3] != "700" {
+		t.Fatalf("ncc %+v: want the directory, its 2 slot files and mode 700", c)
+	}
+	if _, err := os.Stat(f[0]); !os.IsNotExist(err) {
+		t.Errorf("%s after ncl ended: %v", f[0], err)
 	}
 }

@@ -22,6 +22,7 @@ type live struct {
 	conns  map[net.Conn]struct{}
 	procs  map[*os.Process]struct{} // running --each commands
 	path   string                   // the -U socket file we created
+	dir    string                   // ncl --each's KDF slots directory
 }
 
 // caught is the tracker CatchSignals installed for the process; nil when nothing catches
@@ -104,6 +105,9 @@ func (l *live) interrupt(sig syscall.Signal) int {
 	}
 	if l.path != "" {
 		os.Remove(l.path)
+	}
+	if l.dir != "" {
+		os.RemoveAll(l.dir)
 	}
 	if len(l.conns) > 0 {
 		printf(l.stderr, "%s: interrupted: connection reset, transfer incomplete", l.prog)

@@ -7,9 +7,13 @@ import (
 )
 
 // Online password guessing against ncl --each is slowed down by one token bucket shared by
-// every connection: a command that exits 3 (its message failed authentication) takes a
-// token; while the bucket is empty, ncl starts no new command. Its stderr gets at most one
-// line per reportEvery, however many attempts fail.
+// every connection. A command started while the bucket holds a token starts at once; if it
+// exits 3 (its message failed authentication) it takes a token, but the bucket never goes
+// below -guessBurst, so one burst of --max concurrent failures makes the next start wait at
+// most guessBurst+1 seconds. While the bucket holds less than one token, ncl waits for one
+// before the next start and reserves it: concurrent connections cannot overdraw it, the
+// sustained rate stays guessRate, and a command that exits other than 3 gives its token
+// back. Stderr gets at most one line per reportEvery, however many attempts fail.
 const (
 	guessBurst  = 5
 	guessRate   = 1 // tokens per second
@@ -47,8 +51,6 @@ func (g *guessLimit) refill(now time.Time) {
 }
 
 // delay is how long to wait before starting the next command: 0 while a token is left.
-// Concurrent commands may all fail, so the bucket can go below zero; the debt is paid in
-// waiting, which keeps the sustained rate at guessRate whatever the number of connections.
 func (g *guessLimit) delay() time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -59,13 +61,46 @@ func (g *guessLimit) delay() time.Duration {
 	return time.Duration((1 - g.tokens) / guessRate * float64(time.Second))
 }
 
-// fail records a command whose message failed authentication.
-func (g *guessLimit) fail() {
+// wait sleeps until a command may start and tells whether that start holds a reserved
+// token: it does when the bucket was below one token, the start had to wait for it.
+func (g *guessLimit) wait(sleep func(time.Duration)) (reserved bool) {
+	for d := g.delay(); d > 0; d = g.delay() {
+		sleep(d)
+		reserved = true
+	}
+	if reserved {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		g.refill(g.now())
+		g.tokens = max(g.tokens-1, -guessBurst)
+	}
+	return reserved
+}
+
+// done records the exit status of a command started with wait. Only status 3 counts as a
+// guess: it takes a token unless the start reserved one, which any other status returns.
+func (g *guessLimit) done(code int, reserved bool) {
+	if code != exitAuth {
+		if reserved {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			g.refill(g.now())
+			g.tokens = min(guessBurst, g.tokens+1)
+		}
+		return
+	}
+	g.fail(!reserved)
+}
+
+// fail records a command whose message failed authentication; take: it takes a token.
+func (g *guessLimit) fail(take bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.now()
 	g.refill(now)
-	g.tokens--
+	if take {
+		g.tokens = max(g.tokens-1, -guessBurst)
+	}
 	g.failed++
 	switch {
 	case g.pending:
