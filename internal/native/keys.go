@@ -54,6 +54,16 @@ func derive(password []byte, h *header, label string) (*schedule, error) {
 	return expand(ikm, h.marshal()[:pubLen], label)
 }
 
+// kdfGate is called by a decoder once a header passed every check, right before Argon2id;
+// the returned release is called right after. See SetKDFGate.
+var kdfGate = func() (release func(), err error) { return func() {}, nil }
+
+// SetKDFGate makes every later decoder in the process wait for gate before its Argon2id
+// run and call the release it returns right after, so that a caller can bound how many
+// derivations, and how much of their memory, run at once across processes. A gate error
+// ends the decoding with that error. Encoders are not gated: their cost is their own.
+func SetKDFGate(gate func() (release func(), err error)) { kdfGate = gate }
+
 // argon2ID is argon2.IDKey on pages already faulted in. x/crypto reads each block before
 // writing it, so fresh pages fault twice; prefaulting halves the faults and shortens a cold
 // derivation (docs/BENCHMARKS.md, "prefaulted KDF memory"). The collector stays off until

@@ -102,7 +102,12 @@ func decrypt(r *bufio.Reader, dst io.Writer, password []byte, o Options, perKey 
 			return refused{err}
 		}
 	}
+	release, err := kdfGate()
+	if err != nil {
+		return err
+	}
 	s, err := derive(password, h, label)
+	release()
 	if err != nil {
 		return err
 	}
