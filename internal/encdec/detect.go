@@ -228,7 +228,9 @@ func (dc *decoder) decryptOpenSSL(o *opensslenc.Options) error {
 			return fmt.Errorf("write error: %w", ferr)
 		}
 	}
-	n, derr := io.Copy(io.Discard, dc.br)
+	var rest nonSpace
+	_, derr := io.Copy(&rest, dc.br)
+	n := rest.n
 	switch {
 	case derr != nil:
 		return derr // the same time-out or read error on either path
@@ -238,6 +240,21 @@ func (dc *decoder) decryptOpenSSL(o *opensslenc.Options) error {
 		return exitError{fmt.Errorf("%d bytes after the openssl message ignored: one message per connection under ncl --each", n), exitOpenSSL}
 	}
 	return nil
+}
+
+// nonSpace discards what is written to it and counts the bytes that are not white space: a
+// line end after a message is no second message.
+type nonSpace struct{ n int }
+
+func (w *nonSpace) Write(p []byte) (int, error) {
+	for _, c := range p {
+		switch c {
+		case ' ', '\t', '\r', '\n', '\f', '\v':
+		default:
+			w.n++
+		}
+	}
+	return len(p), nil
 }
 
 // skipSpace skips white space, at most maxSpace bytes of it.

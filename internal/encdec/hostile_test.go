@@ -151,13 +151,16 @@ func TestOneOpenSSLMessageUnderNcl(t *testing.T) {
 		ct, _, _ := run(t, false, []byte("hi\n"), append([]string{"-pass", "pw"}, a...)...)
 		// with the wrong password the same message fails its padding check (or, once in 256,
 		// passes it with garbage): either way the peer must see the same
-		for _, tail := range []string{"", "\nnckitENC\n", "Salted__"} {
+		for _, tail := range []string{"", "\n", "\nnckitENC\n", "Salted__"} {
 			for _, pw := range []string{"pw", "wrong"} {
 				in := append([]byte(ct), tail...)
 				src := &drainCounter{r: bytes.NewReader(in)}
 				var out, errb bytes.Buffer
 				code := Ncdec(append([]string{"ncdec", "-pass", pw}, a...), src, &out, &errb)
 				ok := code == 0 || code == 4
+				if pw == "pw" && a[len(a)-1] == "-a" && strings.TrimSpace(tail) == "" && code != 0 {
+					t.Errorf("%q tail %q: exit %d, want 0: white space after a message is none (%s)", a, tail, code, errb.String())
+				}
 				if !ok || src.n != len(in) {
 					t.Errorf("%q tail %q pass %s: exit %d, %d of %d bytes read (%s)", a, tail, pw, code, src.n, len(in), errb.String())
 				}
