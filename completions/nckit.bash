@@ -14,8 +14,8 @@ _nckit_ciphers='-aes-128-cbc -aes-128-ctr -aes-192-cbc -aes-192-ctr -aes-256-cbc
 # ncenc -d is ncdec, and ncdec -e is ncenc: one set of options
 _nckit_ncenc_flags="-A -a -argon2-max-memory -argon2-max-time -argon2-memory -argon2-threads
 	-argon2-time -base64 -bufsize -d -detect -e -h -header-timeout -help -in -iter -iv -K -k
-	-kfile -label -md -message-timeout -native -nopad -nosalt -out -P -p -pass -pbkdf2 -S
-	-salt -V -v -version $_nckit_ciphers"
+	-kfile -label -md -message-timeout -native -nopad -nosalt -out -P -p -pass -pbkdf2 -rand
+	-S -salt -V -v -version $_nckit_ciphers"
 _nckit_ncdec_flags=$_nckit_ncenc_flags
 _nckit_digests='md5 sha1 sha224 sha256 sha384 sha512'
 
@@ -89,7 +89,7 @@ _nckit_enc() {
 	local flags=$_nckit_ncenc_flags
 	[ "${COMP_WORDS[0]##*/}" = ncdec ] && flags=$_nckit_ncdec_flags
 	case $prev in
-	-in | -out | -kfile)
+	-in | -out | -kfile | -rand)
 		_nckit_files
 		return 0
 		;;

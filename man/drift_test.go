@@ -13,18 +13,6 @@ import (
 // cmdlineFlags are the flags cmdline.Run adds to every command.
 var cmdlineFlags = []string{"help", "h", "version", "V"}
 
-// pending are options that plan.md and the issues specify, that the pages and the completion
-// already document, and that a command does not accept yet. The test logs them; it fails once
-// one is accepted, so that the entry goes and the check becomes exact again.
-var pending = map[string][]string{
-	"ncl":   {"max", "deadline", "socket-mode"},
-	"ncenc": encPending,
-	"ncdec": encPending,
-}
-
-var encPending = []string{"bufsize", "detect", "argon2-max-memory", "argon2-max-time",
-	"header-timeout", "message-timeout"}
-
 var commands = []struct {
 	name  string
 	page  string
@@ -62,27 +50,13 @@ func TestCompletionNamesEveryFlag(t *testing.T) {
 	}
 }
 
-// compare checks that doc (what where documents) names exactly what cmd accepts, the
-// pending options aside.
+// compare checks that doc (what where documents) names exactly what cmd accepts.
 func compare(t *testing.T, cmd, where string, doc, want []string) {
 	t.Helper()
 	if d := minus(want, doc); len(d) > 0 {
 		t.Errorf("%s accepts %s, which %s does not name", cmd, dashed(d), where)
 	}
-	var extra []string
-	for _, n := range minus(doc, want) {
-		if !slices.Contains(pending[cmd], n) {
-			extra = append(extra, n)
-		}
-	}
-	if len(extra) > 0 {
-		t.Errorf("%s names %s, which %s does not accept", where, dashed(extra), cmd)
-	}
-	for _, n := range pending[cmd] {
-		if slices.Contains(want, n) {
-			t.Errorf("%s accepts -%s now: remove it from pending", cmd, n)
-		} else {
-			t.Logf("%s: -%s is documented but not accepted yet", cmd, n)
-		}
+	if d := minus(doc, want); len(d) > 0 {
+		t.Errorf("%s names %s, which %s does not accept", where, dashed(d), cmd)
 	}
 }

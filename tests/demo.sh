@@ -71,10 +71,11 @@ wait_for() {
 	fail "timed out waiting for /$2/ in $(basename "$1")"
 }
 
-# port_of FILE: the port of the first "listening on ADDR:PORT" line in FILE.
+# port_of FILE: the port of the first "Listening on HOST PORT" (ncl -v, as nc) or "listening
+# on ADDR:PORT" (the scripts) line in FILE.
 port_of() {
 	wait_for "$1" '[Ll]istening on '
-	grep -m1 -E '[Ll]istening on ' "$1" | sed -E 's/.*:([0-9]+)[^0-9]*$/\1/'
+	grep -m1 -E '[Ll]istening on ' "$1" | sed -E 's/.*[: ]([0-9]+)[^0-9]*$/\1/'
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }

@@ -189,7 +189,9 @@ type config struct {
 
 func parse(c *cli.Context, prog string, decrypt bool) (*config, error) {
 	if c.Args().Len() > 0 {
-		return nil, cmdline.Usagef("unexpected operand %q: input comes from stdin or -in FILE", c.Args().First())
+		// The operand is not echoed: it may be the rest of an unquoted -pass value.
+		return nil, hinted{cmdline.Usagef("unexpected operand: input comes from stdin or -in FILE"),
+			"a -pass value with spaces needs quotes: -pass 'pass:two words'"}
 	}
 	if c.Bool("e") && c.Bool("d") {
 		return nil, cmdline.Usagef("cannot use -e and -d together")

@@ -104,6 +104,15 @@ func (dc *decoder) decryptAll() error {
 			}
 		}
 		prefix, err := dc.br.Peek(peekLen)
+		if err != nil && err != io.EOF {
+			// a start cut short by a deadline or a read error is no unrecognized input
+			if errors.Is(err, errTimeout) {
+				return err
+			}
+			if len(prefix) > 0 {
+				return fmt.Errorf("read error: %w", err)
+			}
+		}
 		if len(prefix) == 0 {
 			switch {
 			case err != nil && err != io.EOF:
@@ -181,9 +190,11 @@ func (dc *decoder) decryptNative() error {
 	o := native.Options{
 		Label:  dc.label,
 		Accept: func(p native.Params) error { return dc.win.check(p, "header asks", "this receiver's") },
-		Pace: func(arriving bool) {
-			if arriving {
-				dc.arm(dc.headerTimeout, "a record did not arrive", "-header-timeout")
+		// A binary header's commitment is awaited once this side's Argon2id has run: the
+		// sender sends it after its own, which runs at the same time.
+		Pace: func(awaited string) {
+			if awaited != "" {
+				dc.arm(dc.headerTimeout, awaited+" did not arrive", "-header-timeout")
 			} else {
 				dc.arm(0, "", "")
 			}
@@ -202,18 +213,31 @@ func (dc *decoder) decryptNative() error {
 }
 
 // decryptOpenSSL decrypts one openssl message within the message deadline. Under ncl --each
-// a failure that may depend on the key reads the input to its end and exits 4, so that the
-// connection ends as a success does.
+// a connection carries one openssl message: whatever its padding check says, the rest of the
+// input is read to its end under the same deadline and ignored, and the outcome is exit 0 or
+// 4, which ncl answers alike, so the peer can tell a good padding neither by how nor by when
+// the connection ends.
 func (dc *decoder) decryptOpenSSL(o *opensslenc.Options) error {
 	dc.arm(dc.messageTimeout, "the openssl message did not arrive", "-message-timeout")
 	err := opensslenc.Decrypt(dc.br, dc.dst, o)
-	if err == nil || !dc.peer || errors.Is(err, opensslenc.ErrBadMagic) || errors.Is(err, errTimeout) {
-		return err
+	if !dc.peer || errors.Is(err, opensslenc.ErrBadMagic) || errors.Is(err, errTimeout) {
+		return err // these do not depend on the key
 	}
-	if _, derr := io.Copy(io.Discard, dc.br); derr != nil {
-		return err
+	if err == nil {
+		if ferr := dc.dst.Flush(); ferr != nil {
+			return fmt.Errorf("write error: %w", ferr)
+		}
 	}
-	return exitError{err, exitOpenSSL}
+	n, derr := io.Copy(io.Discard, dc.br)
+	switch {
+	case derr != nil:
+		return derr // the same time-out or read error on either path
+	case err != nil:
+		return exitError{err, exitOpenSSL}
+	case n > 0:
+		return exitError{fmt.Errorf("%d bytes after the openssl message ignored: one message per connection under ncl --each", n), exitOpenSSL}
+	}
+	return nil
 }
 
 // skipSpace skips white space, at most maxSpace bytes of it.
@@ -222,6 +246,9 @@ func skipSpace(br *bufio.Reader) error {
 		c, err := br.ReadByte()
 		if err == io.EOF {
 			return nil
+		}
+		if errors.Is(err, errTimeout) {
+			return err
 		}
 		if err != nil {
 			return fmt.Errorf("read error: %w", err)

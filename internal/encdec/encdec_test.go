@@ -468,8 +468,9 @@ func TestWritesPerRead(t *testing.T) {
 	if code := Ncenc(append([]string{"ncenc", "-pass", "pass:pw"}, fast...), bytes.NewReader(plain), &ct, io.Discard); code != 0 {
 		t.Fatalf("ncenc: exit %d", code)
 	}
-	// header, one write per read of native.WriteBatch bytes, END
-	if want := 2 + (len(plain)+native.WriteBatch-1)/native.WriteBatch; ct.writes != want {
+	// the header's public part, its commitment, one write per read of native.WriteBatch
+	// bytes, END
+	if want := 3 + (len(plain)+native.WriteBatch-1)/native.WriteBatch; ct.writes != want {
 		t.Errorf("ncenc: %d writes for %d records, want %d", ct.writes, len(plain)/native.RecordSize+2, want)
 	}
 	var pt writeLog

@@ -14,7 +14,10 @@ import (
 	"github.com/nckit/nckit/internal/password"
 )
 
-const bufSize = 64 * 1024
+// bufSize is the input buffer of ncdec and of the openssl format's encrypter, and their
+// output buffer: as large as the native writer's batch (native.WriteBatch), so that one read or
+// write moves what one batch does.
+const bufSize = 256 * 1024
 
 // stdinBufSize is the buffer for reading a password line from stdin (see run).
 const stdinBufSize = 4096
@@ -70,6 +73,12 @@ func (cfg *config) run(stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	if !cfg.decrypt && cfg.out == "" && !cfg.base64 && cfg.show != 2 && isTerminal(stdout) {
 		return hinted{errors.New("refusing to write binary ciphertext to a terminal"),
 			"use -a for text, or redirect the output to a file or a pipe"}
+	}
+
+	// Under ncl --each, where up to 64 handlers run at once, the output is a few lines per
+	// connection and every handler's pipes would count against the user's pipe allowance.
+	if !cfg.peer {
+		widenPipes(stdin, stdout)
 	}
 
 	// -pass stdin and fd:0 take the first line of stdin; the rest is the data. stdinBuf is

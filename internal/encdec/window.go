@@ -29,6 +29,7 @@ type window struct {
 	maxMemKiB uint64
 	maxTime   uint64
 	pin       native.Params // zero fields are not pinned
+	receiver  bool          // ncdec's: pinning is the way past the threads ceiling
 }
 
 func defaultWindow() window {
@@ -44,10 +45,17 @@ func (w window) check(p native.Params, who, whose string) error {
 		return fmt.Errorf("%s argon2 time %d, memory %d KiB, threads %d: not the pinned %s",
 			who, p.Time, p.MemoryKiB, p.Threads, pinned(pin))
 	}
+	m, cost := uint64(p.MemoryKiB), uint64(p.Time)*uint64(p.MemoryKiB)
+	if p.Threads > maxThreads && pin.Threads == 0 {
+		hint := ""
+		if w.receiver {
+			hint = fmt.Sprintf(" (-argon2-threads %d accepts exactly that)", p.Threads)
+		}
+		return fmt.Errorf("%s argon2 threads %d, over %s ceiling %d%s", who, p.Threads, whose, maxThreads, hint)
+	}
 	if pin.Time != 0 && pin.MemoryKiB != 0 {
 		return nil // the receiver chose the cost itself
 	}
-	m, cost := uint64(p.MemoryKiB), uint64(p.Time)*uint64(p.MemoryKiB)
 	switch {
 	case m > w.maxMemKiB:
 		return fmt.Errorf("%s argon2 memory %d KiB, over %s ceiling %d KiB (-argon2-max-memory MIB widens it)",
@@ -55,9 +63,6 @@ func (w window) check(p native.Params, who, whose string) error {
 	case cost > w.maxTime*w.maxMemKiB:
 		return fmt.Errorf("%s argon2 time %d with memory %d KiB (%d MiB of passes), over %s ceiling %d MiB of passes (-argon2-max-time N widens it)",
 			who, p.Time, m, cost>>10, whose, w.maxTime*w.maxMemKiB>>10)
-	case p.Threads > maxThreads && pin.Threads == 0:
-		return fmt.Errorf("%s argon2 threads %d, over %s ceiling %d (-argon2-threads %d accepts exactly that)",
-			who, p.Threads, whose, maxThreads, p.Threads)
 	case m < floorMemoryKiB:
 		return fmt.Errorf("%s argon2 memory %d KiB, under the floor %d KiB: too cheap to guess against",
 			who, m, floorMemoryKiB)
@@ -122,7 +127,7 @@ func (cfg *config) argon2Params(c *cli.Context) error {
 		o.set(v)
 	}
 	if cfg.decrypt {
-		cfg.win.pin = pin
+		cfg.win.pin, cfg.win.receiver = pin, true
 		return nil
 	}
 	p := &cfg.params

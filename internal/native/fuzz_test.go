@@ -97,6 +97,9 @@ func FuzzHeader(f *testing.F) {
 		r := bufio.NewReader(io.MultiReader(bytes.NewReader(b), bytes.NewReader([]byte("rest"))))
 		src := &binarySource{r: r}
 		hb, err := src.header()
+		if err == nil {
+			hb, err = src.commitment(hb)
+		}
 		if err != nil || !bytes.Equal(hb, b) {
 			t.Fatalf("binarySource.header: %v", err)
 		}

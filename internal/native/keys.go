@@ -43,7 +43,7 @@ type schedule struct {
 	seq       uint64 // sequence number of the next record
 }
 
-// derive runs Argon2id and HKDF for a header whose first HeaderLen-CommitLen bytes are bound,
+// derive runs Argon2id and HKDF for a header whose public part (pubLen bytes) is bound,
 // yielding the key commitment and the schedule. The label is an optional context (e.g. a
 // direction) that must match on both sides; it is not on the wire.
 func derive(password []byte, h *header, label string) (*schedule, error) {
@@ -51,7 +51,7 @@ func derive(password []byte, h *header, label string) (*schedule, error) {
 		return nil, fmt.Errorf("label is %d bytes, at most 255", len(label))
 	}
 	ikm := argon2ID(password, h.salt[:], h.params)
-	return expand(ikm, h.marshal()[:HeaderLen-CommitLen], label)
+	return expand(ikm, h.marshal()[:pubLen], label)
 }
 
 // argon2ID is argon2.IDKey on pages already faulted in. x/crypto reads each block before

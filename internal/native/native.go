@@ -39,6 +39,9 @@ const (
 	SaltLen = 16
 	// CommitLen is the size of the key commitment at the end of the header.
 	CommitLen = 32
+	// pubLen is the header's public part, magic to salt: what every key is bound to, and
+	// what a binary writer sends before its Argon2id run.
+	pubLen = HeaderLen - CommitLen
 
 	// RecordSize is the most plaintext one record carries (chosen by measurement, FORMAT.md).
 	RecordSize = 16384
@@ -136,7 +139,7 @@ type header struct {
 	commit [CommitLen]byte
 }
 
-// marshal encodes h; its first HeaderLen-CommitLen bytes are what every key is bound to.
+// marshal encodes h; its first pubLen bytes are what every key is bound to.
 func (h *header) marshal() []byte {
 	b := make([]byte, 0, HeaderLen)
 	b = append(b, binaryMagicStr...)
@@ -151,6 +154,20 @@ func (h *header) marshal() []byte {
 // derived. b may be shorter than HeaderLen only if the input ended; that is reported as
 // truncation once the version is known to be ours.
 func parseHeader(b []byte) (*header, error) {
+	h, err := parseUpTo(b, HeaderLen)
+	if err != nil {
+		return nil, err
+	}
+	copy(h.commit[:], b[pubLen:])
+	return h, nil
+}
+
+// parsePublic decodes a header's public part (pubLen bytes, no commitment), with the same
+// checks as parseHeader: everything a decoder checks before Argon2id is in it.
+func parsePublic(b []byte) (*header, error) { return parseUpTo(b, pubLen) }
+
+// parseUpTo decodes the first n bytes of a header (pubLen or HeaderLen), b being exactly those.
+func parseUpTo(b []byte, n int) (*header, error) {
 	m := len(binaryMagicStr)
 	if len(b) < m || string(b[:m]) != binaryMagicStr {
 		return nil, fmt.Errorf("%w: not an nckit native stream", ErrUnsupported)
@@ -161,11 +178,11 @@ func parseHeader(b []byte) (*header, error) {
 	if v := b[m]; v != Version {
 		return nil, fmt.Errorf("%w: native format version %d (this nckit reads version %d)", ErrUnsupported, v, Version)
 	}
-	if len(b) < HeaderLen {
+	if len(b) < n {
 		return nil, fmt.Errorf("%w: inside the header (%d of %d bytes)", ErrTruncated, len(b), HeaderLen)
 	}
-	if len(b) > HeaderLen {
-		return nil, fmt.Errorf("%w: header is %d bytes, want %d", ErrCorrupt, len(b), HeaderLen)
+	if len(b) > n {
+		return nil, fmt.Errorf("%w: header is %d bytes, want %d", ErrCorrupt, len(b), n)
 	}
 	h := &header{params: Params{
 		Time:      uint32(b[m+1]),
@@ -176,6 +193,5 @@ func parseHeader(b []byte) (*header, error) {
 		return nil, err
 	}
 	copy(h.salt[:], b[m+7:])
-	copy(h.commit[:], b[m+7+SaltLen:])
 	return h, nil
 }

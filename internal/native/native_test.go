@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -148,15 +149,25 @@ func TestFlushPerWrite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rec.writes) != 1 || (armor && recordsIn(t, armor, rec.writes[0]) != 1) {
-			t.Fatalf("header: %d writes, want 1", len(rec.writes))
+		// The header: one line armored; binary, its public part before Argon2id, then its
+		// commitment.
+		hw := 1
+		if !armor {
+			hw = 2
+			if len(rec.writes) == 2 && (len(rec.writes[0]) != pubLen || len(rec.writes[1]) != CommitLen) {
+				t.Fatalf("header writes of %d and %d bytes, want %d and %d",
+					len(rec.writes[0]), len(rec.writes[1]), pubLen, CommitLen)
+			}
+		}
+		if len(rec.writes) != hw || (armor && recordsIn(t, armor, rec.writes[0]) != 1) {
+			t.Fatalf("armor=%v: header: %d writes, want %d", armor, len(rec.writes), hw)
 		}
 		for i, line := range []string{"hi\n", "there\n"} {
 			if _, err := w.Write([]byte(line)); err != nil {
 				t.Fatal(err)
 			}
-			if len(rec.writes) != 2+i {
-				t.Fatalf("after line %d: %d writes, want %d", i, len(rec.writes), 2+i)
+			if len(rec.writes) != hw+1+i {
+				t.Fatalf("after line %d: %d writes, want %d", i, len(rec.writes), hw+1+i)
 			}
 		}
 		got, err := open(bytes.NewReader(rec.all()), password)
@@ -756,7 +767,7 @@ func (f *failWriter) Write(p []byte) (int, error) {
 
 func TestWriteErrors(t *testing.T) {
 	// Writer: a failed write is sticky, and the count is what earlier writes took.
-	w, err := NewWriter(&failWriter{after: 2}, password, cheap, false)
+	w, err := NewWriter(&failWriter{after: 3}, password, cheap, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -769,8 +780,13 @@ func TestWriteErrors(t *testing.T) {
 	if err := w.Close(); err == nil {
 		t.Fatal("Close after a failure succeeded")
 	}
-	if _, err := NewWriter(&failWriter{}, password, cheap, true); err == nil {
-		t.Fatal("header write failure not reported")
+	for _, c := range []struct {
+		armor bool
+		after int
+	}{{true, 0}, {false, 0}, {false, 1}} {
+		if _, err := NewWriter(&failWriter{after: c.after}, password, cheap, c.armor); err == nil {
+			t.Fatalf("armor=%v: failure of header write %d not reported", c.armor, c.after+1)
+		}
 	}
 	// Decoder: a failing dst is reported, and is not a format error.
 	ct := seal(t, []byte("abc"), 1, false)
@@ -829,15 +845,65 @@ func TestDecryptOptions(t *testing.T) {
 	if !errors.Is(err, ErrLimit) || !errors.Is(err, refusal) || err.Error() != refusal.Error() || seen.Time == 0 {
 		t.Fatalf("Accept refusal: %v (saw %+v)", err, seen)
 	}
-	var events []bool
-	var out bytes.Buffer
-	err = Decrypt(bufio.NewReader(bytes.NewReader(ct)), &out, password, Options{
-		Accept: func(Params) error { return nil },
-		Pace:   func(arriving bool) { events = append(events, arriving) },
-	})
-	// header arrived, then 3 DATA records and END, each begun and complete
-	want := []bool{false, true, false, true, false, true, false, true, false}
-	if err != nil || !bytes.Equal(out.Bytes(), pattern(2*RecordSize+1)) || !slices.Equal(events, want) {
-		t.Errorf("err %v, %d bytes, pace %v, want %v", err, out.Len(), events, want)
+	for _, armor := range []bool{false, true} {
+		ct := seal(t, pattern(2*RecordSize+1), 0, armor)
+		var events []string
+		var out bytes.Buffer
+		err = Decrypt(bufio.NewReader(bytes.NewReader(ct)), &out, password, Options{
+			Accept: func(Params) error { return nil },
+			Pace:   func(awaited string) { events = append(events, awaited) },
+		})
+		// header arrived (binary: its public part, then its commitment after Argon2id), then
+		// 3 DATA records and END, each begun and complete
+		want := []string{"", "a record", "", "a record", "", "a record", "", "a record", ""}
+		if !armor {
+			want = append([]string{"", "the rest of the header"}, want...)
+		}
+		if err != nil || !bytes.Equal(out.Bytes(), pattern(2*RecordSize+1)) || !slices.Equal(events, want) {
+			t.Errorf("armor=%v: err %v, %d bytes, pace %q, want %q", armor, err, out.Len(), events, want)
+		}
+	}
+}
+
+// TestRefusedBeforeArgon2: a binary header is vetted on its public part, by the format's
+// ceilings and by Accept, as soon as that part arrives: a costly header is refused without
+// waiting for its commitment (which comes only after the sender's Argon2id run) and without
+// allocating anything for Argon2id.
+func TestRefusedBeforeArgon2(t *testing.T) {
+	window := func(p Params) error {
+		if p.MemoryKiB > 256<<10 {
+			return errors.New("over this receiver's window")
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		name   string
+		p      Params
+		accept func(Params) error
+	}{
+		{"format ceiling", Params{Time: 1, MemoryKiB: 2 << 20, Threads: 1}, nil},
+		{"receiver's window", Params{Time: 1, MemoryKiB: 1 << 20, Threads: 1}, window},
+	} {
+		h := &header{params: c.p}
+		pr, pw := io.Pipe()
+		go func() { _, _ = pw.Write(h.marshal()[:pubLen]) }() // and never the commitment
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		done := make(chan error, 1)
+		go func() { done <- Decrypt(bufio.NewReader(pr), io.Discard, password, Options{Accept: c.accept}) }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: the decoder waits for the commitment of a header it must refuse", c.name)
+		}
+		runtime.ReadMemStats(&after)
+		pw.Close()
+		if !errors.Is(err, ErrLimit) {
+			t.Errorf("%s: %v, want ErrLimit", c.name, err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+			t.Errorf("%s: %d bytes allocated before the refusal", c.name, grew)
+		}
 	}
 }

@@ -35,9 +35,11 @@ type Options struct {
 	// Accept vets the header's Argon2id parameters after the format's ceilings and before
 	// anything is allocated for or derived by Argon2id; its error matches ErrLimit too.
 	Accept func(Params) error
-	// Pace is told when the header has arrived (false), when a record has begun to arrive
-	// (true) and when it has arrived (false), so that a caller can bound the time each takes.
-	Pace func(arriving bool)
+	// Pace is told what the decoder awaits, so that a caller can bound the time each part
+	// takes: "" when the header (a binary stream: its public part) has arrived; "the rest of
+	// the header" once Argon2id has run and a binary stream's commitment is read, then "" when
+	// it has arrived; "a record" when a record has begun to arrive, "" when it has arrived.
+	Pace func(awaited string)
 }
 
 // Decrypt is DecryptStream with options.
@@ -47,7 +49,9 @@ func Decrypt(r *bufio.Reader, dst io.Writer, password []byte, o Options) error {
 
 // source yields a stream's header and records, binary or armored.
 type source interface {
-	// header returns the raw header bytes.
+	// header returns the raw header as far as it comes in one piece: the whole header of an
+	// armored stream (one line), the public part (magic .. salt) of a binary one, whose
+	// commitment comes after the sender's Argon2id run (FORMAT.md section 10).
 	header() ([]byte, error)
 	// record returns the next record (length field then body, length already checked
 	// against the ceilings). partial reports an armored line cut off by EOF: any failure to
@@ -71,28 +75,47 @@ func decrypt(r *bufio.Reader, dst io.Writer, password []byte, o Options, perKey 
 	default:
 		return fmt.Errorf("%w: not an nckit native stream", ErrUnsupported)
 	}
+	pace := o.Pace
+	if pace == nil {
+		pace = func(string) {}
+	}
 	hb, err := src.header()
 	if err != nil {
 		return err
 	}
-	h, err := parseHeader(hb) // ceilings checked here, before any derivation
+	// The ceilings and the receiver's window are checked on the public part, before anything
+	// is allocated for or derived by Argon2id; a binary stream's commitment is read only once
+	// Argon2id has run, so that the two sides' derivations overlap (section 10).
+	bin, partial := src.(*binarySource)
+	var h *header
+	if partial {
+		h, err = parsePublic(hb)
+	} else {
+		h, err = parseHeader(hb)
+	}
 	if err != nil {
 		return err
 	}
-	if o.Pace != nil {
-		o.Pace(false)
-	}
+	pace("")
 	if o.Accept != nil {
 		if err := o.Accept(h.params); err != nil {
 			return refused{err}
 		}
 	}
-	if o.Pace != nil {
-		src = &pacedSource{source: src, r: r, pace: o.Pace}
-	}
 	s, err := derive(password, h, label)
 	if err != nil {
 		return err
+	}
+	if partial {
+		pace("the rest of the header")
+		if hb, err = bin.commitment(hb); err != nil {
+			return err
+		}
+		pace("")
+		copy(h.commit[:], hb[pubLen:])
+	}
+	if o.Pace != nil {
+		src = &pacedSource{source: src, r: r, pace: o.Pace}
 	}
 	s.perKey = perKey
 	if subtle.ConstantTimeCompare(s.commit[:], h.commit[:]) != 1 {
@@ -171,16 +194,16 @@ func (r refused) Unwrap() []error { return []error{r.error, ErrLimit} }
 type pacedSource struct {
 	source
 	r    *bufio.Reader
-	pace func(bool)
+	pace func(string)
 }
 
 func (p *pacedSource) record(n uint64) ([]byte, bool, error) {
 	if _, err := p.r.Peek(1); err == nil {
-		p.pace(true)
+		p.pace("a record")
 	}
 	rec, partial, err := p.source.record(n)
 	if err == nil {
-		p.pace(false)
+		p.pace("")
 	}
 	return rec, partial, err
 }
@@ -209,8 +232,9 @@ type binarySource struct {
 	buf []byte
 }
 
+// header reads the public part of the header.
 func (b *binarySource) header() ([]byte, error) {
-	h := make([]byte, HeaderLen)
+	h := make([]byte, pubLen, HeaderLen)
 	m := len(binaryMagicStr) + 1
 	// Magic and version first, so another version is "unsupported", not "truncated".
 	if n, err := io.ReadFull(b.r, h[:m]); err != nil {
@@ -224,6 +248,15 @@ func (b *binarySource) header() ([]byte, error) {
 	}
 	if n, err := io.ReadFull(b.r, h[m:]); err != nil {
 		return nil, readErr(err, fmt.Sprintf("inside the header (%d of %d bytes)", m+n, HeaderLen))
+	}
+	return h, nil
+}
+
+// commitment reads the commitment after the public part h.
+func (b *binarySource) commitment(h []byte) ([]byte, error) {
+	h = h[:HeaderLen]
+	if n, err := io.ReadFull(b.r, h[pubLen:]); err != nil {
+		return nil, readErr(err, fmt.Sprintf("inside the header (%d of %d bytes)", pubLen+n, HeaderLen))
 	}
 	return h, nil
 }

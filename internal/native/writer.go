@@ -15,17 +15,20 @@ var errClosed = errors.New("native: write after close")
 
 // WriteBatch is the most plaintext that one Write turns into a single dst.Write: batchRecords
 // full records. A caller that reads its input in pieces of at most this size (ncenc does)
-// makes one output write per read; a longer Write is cut into batches of that size. Three
-// records (49,209 bytes of output) fit in Linux's default 64 KiB pipe buffer, so a write to
-// an idle pipe completes without waiting for the reader; four would be 76 bytes too many
-// (FORMAT.md section 14.5).
+// makes one output write per read; a longer Write is cut into batches of that size. Sixteen
+// records (262,448 bytes of output, 349,984 armored) make one copy into a pipe that ncenc and
+// ncdec raise to 1 MiB, and wake the reader once per 256 KiB: fewer cost more switches between
+// the four processes of a transfer (FORMAT.md section 14.5). The batch is the writer's only
+// buffer: memory stays constant.
 const (
-	batchRecords = 3
+	batchRecords = 16
 	WriteBatch   = batchRecords * RecordSize
 )
 
 // NewWriter starts a native stream on dst: it derives the keys (one Argon2id run with cost p)
-// and writes the header at once, so the receiver can check the password before any data.
+// and writes the header at once, so the receiver can check the password before any data; in
+// binary form the header's public part is written before Argon2id runs and the commitment
+// after, so that the receiver's Argon2id run overlaps this one.
 // Every Write is then sealed and written at once as one or more records (full records of
 // RecordSize bytes, then the rest), all of them with one dst.Write (a Write of more than
 // WriteBatch bytes: one dst.Write per WriteBatch), with no buffering between Writes and no
@@ -60,24 +63,38 @@ func newWriter(dst io.Writer, password []byte, p Params, armor bool, label strin
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
+	if len(label) > 255 {
+		return nil, fmt.Errorf("label is %d bytes, at most 255", len(label))
+	}
 	h := &header{params: p}
 	if _, err := io.ReadFull(rnd, h.salt[:]); err != nil {
 		return nil, fmt.Errorf("random salt: %w", err)
+	}
+	w := &writer{dst: dst, armor: armor}
+	if armor {
+		w.out = make([]byte, 0, batchRecords*maxRecordLine)
+		w.rec = make([]byte, 2+MaxBody)
+	} else {
+		// The public part leaves before Argon2id runs, so that the receiver derives its keys
+		// while this side does; the commitment follows at once after (FORMAT.md section 10).
+		// An armored header is one line and cannot be cut: its public part ends inside a
+		// base64 group.
+		if _, err := dst.Write(h.marshal()[:pubLen]); err != nil {
+			return nil, err
+		}
+		w.out = make([]byte, 0, batchRecords*(2+MaxBody))
 	}
 	s, err := derive(password, h, label)
 	if err != nil {
 		return nil, err
 	}
-	h.commit = s.commit
-	w := &writer{dst: dst, s: s, armor: armor}
+	h.commit, w.s = s.commit, s
+	// The header (binary: its commitment) goes out alone and at once, before the first Write.
 	if armor {
-		w.out = make([]byte, 0, batchRecords*maxRecordLine)
-		w.rec = make([]byte, 2+MaxBody)
+		w.out = w.appendUnit(w.out, h.marshal())
 	} else {
-		w.out = make([]byte, 0, batchRecords*(2+MaxBody))
+		w.out = append(w.out, h.commit[:]...)
 	}
-	// The header goes out alone and at once, before the first Write exists.
-	w.out = w.appendUnit(w.out, h.marshal())
 	if err := w.flush(); err != nil {
 		return nil, err
 	}

@@ -18,9 +18,12 @@ import (
 
 // Exit statuses of an --each command that decide how the connection ends besides 0.
 const (
-	exitAuth     = 3 // the message failed authentication: reset, and counted against guessing
-	exitNotTold  = 4 // failed in a way the peer must not learn (a padding oracle): clean close
-	killGrace    = 2 * time.Second
+	exitAuth    = 3 // the message failed authentication: reset, and counted against guessing
+	exitNotTold = 4 // failed in a way the peer must not learn (a padding oracle): clean close
+	killGrace   = 2 * time.Second
+	// finGrace is how long a command that exited may wait for its peer's FIN: a sender's
+	// last segment and its FIN can arrive after the command has read the whole message.
+	finGrace     = time.Second
 	defaultEachN = 64
 )
 
@@ -172,7 +175,7 @@ func runEach(cfg *config, conn net.Conn, peer string, out *lineOut, stderr io.Wr
 	code := cmd.ProcessState.ExitCode()
 
 	// CMD is gone. Did it consume everything the peer sent?
-	rd.stop()                                                  // stop waiting for a peer that has not finished
+	rd.stop(finGrace)                                          // a peer that has not finished by then has lost
 	unread, _ := unix.IoctlGetInt(int(inR.Fd()), unix.TIOCINQ) // FIONREAD: bytes left in the pipe
 	inR.Close()                                                // a copy blocked on a full pipe now fails
 	copyErr := <-copied
@@ -253,11 +256,13 @@ func (c *connReader) arm() {
 	_ = c.conn.SetReadDeadline(d)
 }
 
-func (c *connReader) stop() {
+// stop bounds the copy to grace from now: a FIN already on its way still counts as the
+// peer's clean end, more data or none at all do not.
+func (c *connReader) stop(grace time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stopped = true
-	_ = c.conn.SetReadDeadline(time.Now())
+	_ = c.conn.SetReadDeadline(time.Now().Add(grace))
 }
 
 // copyTo copies the connection to w until the peer's FIN (nil). Time spent writing to w

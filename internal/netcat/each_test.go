@@ -173,6 +173,31 @@ func TestEachEnding(t *testing.T) {
 	}
 }
 
+// TestEachLateFIN: a command that read the whole message and exited 0 before its peer's FIN
+// arrived is a success: the peer gets a clean close, not a reset.
+func TestEachLateFIN(t *testing.T) {
+	addr, done, out := startListenOut(t, nil, "--each", `read -r line; echo "got $line"`, "127.0.0.1", "0")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("one\n")); err != nil {
+		t.Fatal(err)
+	}
+	out.waitFor(t, `got one\n`)
+	time.Sleep(200 * time.Millisecond) // the scenario, not a synchronisation: a late FIN
+	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(conn); err != nil || len(b) != 0 {
+		t.Errorf("peer got %q, %v; want a clean close", b, err)
+	}
+	if l := get(t, done); l.code != 0 {
+		t.Errorf("ncl: %+v", l)
+	}
+}
+
 // TestEachDeadline: --deadline stops a command that takes too long and resets its peer.
 func TestEachDeadline(t *testing.T) {
 	addr, done := startListen(t, nil, "--deadline", "0.3", "--each", "cat >/dev/null; sleep 30", "127.0.0.1", "0")

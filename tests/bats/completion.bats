@@ -122,3 +122,13 @@ EOF
 	run -0 complete_words ncdec -header
 	assert_output -- -header-timeout
 }
+
+@test "completion: openssl's -bufsize takes no completion, -rand a file" {
+	: >seed.bin
+	run -0 complete_words ncenc -buf
+	assert_output -- -bufsize
+	run -0 complete_words ncenc -bufsize ''
+	assert_output ''
+	run -0 complete_words ncdec -rand see
+	assert_output seed.bin
+}

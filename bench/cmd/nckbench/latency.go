@@ -34,7 +34,7 @@ func latencyContenders(b bins) []latContender {
 			recv: [][]string{ncl, ncdec},
 			send: func(p string) [][]string { return [][]string{{b.ncenc, "-a", "-pass", password}, ncc(p)} }},
 		{key: "nk-ossl-a", label: "nckit openssl-format, -a", nckit: true,
-			recv: [][]string{ncl, ncdec},
+			recv: [][]string{ncl, {b.ncdec, "-detect", "-pass", password}},
 			send: func(p string) [][]string {
 				return [][]string{{b.ncenc, "-aes-256-cbc", "-salt", "-a", "-pbkdf2", "-pass", password}, ncc(p)}
 			}},

@@ -36,6 +36,8 @@ func transferContenders(b bins) []contender {
 	nclListen := []string{b.ncl, "-v", "127.0.0.1", "0"}
 	nccSend := func(port string) []string { return []string{b.ncc, "-N", "127.0.0.1", port} }
 	ncdec := []string{b.ncdec, "-pass", password}
+	// ncdec reads openssl's format only when told to (-detect: the format seen in the input)
+	ncdecDetect := []string{b.ncdec, "-detect", "-pass", password}
 	return []contender{
 		{key: "nc", label: "nc (plaintext ceiling)",
 			recv: [][]string{ncListen},
@@ -56,12 +58,12 @@ func transferContenders(b bins) []contender {
 			recv: [][]string{nclListen, ncdec},
 			send: func(p string) [][]string { return [][]string{{b.ncenc, "-a", "-pass", password}, nccSend(p)} }},
 		{key: "nk-ossl", label: "nckit openssl-format, binary", nckit: true,
-			recv: [][]string{nclListen, ncdec},
+			recv: [][]string{nclListen, ncdecDetect},
 			send: func(p string) [][]string {
 				return [][]string{{b.ncenc, "-aes-256-cbc", "-salt", "-pbkdf2", "-pass", password}, nccSend(p)}
 			}},
 		{key: "nk-ossl-a", label: "nckit openssl-format, -a", nckit: true,
-			recv: [][]string{nclListen, ncdec},
+			recv: [][]string{nclListen, ncdecDetect},
 			send: func(p string) [][]string {
 				return [][]string{{b.ncenc, "-aes-256-cbc", "-salt", "-a", "-pbkdf2", "-pass", password}, nccSend(p)}
 			}},
