@@ -184,15 +184,13 @@ if [ "$NCK_LISTEN" = 1 ]; then
 	NCK_TTY2=0
 	[ ! -t 2 ] || NCK_TTY2=1
 	export NCK_SELF NCK_HANDLER_ARG=--nck-handler NCK_VERBOSE NCK_TTY2
-	set -m
 	# No --deadline: a chat lasts as long as its people want (NCK_SESSION_LIMITS in
 	# nckit-common.sh: ncdec's own limits free a slot held by anyone without the password).
+	# The cap is the other receivers' (a second person is told it is busy by the handler).
+	NCK_NCL_CLOSE=$say
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
-	ncl -vn -k --max 8 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
-		</dev/null {say}>&- 2> >(nck_ncl_status announce) &
-	NCK_CHILD=$!
-	set +m
-	NCK_PIDS=$NCK_CHILD
+	nck_ncl_start announce -k --max 64 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' \
+		"${NCK_LISTEN_ARGS[@]}"
 	while IFS= read -r line || [ -n "$line" ]; do
 		printf 'm %s\n' "$line" >&"$say"
 	done

@@ -122,13 +122,14 @@ EOF
 # nck_args ROLE ARGS...: parse a tool's command line. ROLE says which operands it takes:
 #   connect  [HOST [PORT]]               listen  [-l] [[ADDR] PORT]
 #   chat     -l [[ADDR] PORT] | [HOST [PORT]]
-#   send     FILE [HOST [PORT]]          receive [-f] [DIR|FILE] [[ADDR] PORT]
+#   send     FILE [HOST [PORT]]          receive [-f] [-s ADDR] [DIR|FILE] [PORT]
+#                                        (or DIR|FILE ADDR PORT)
 # Sets NCK_LISTEN, NCK_VERBOSE, NCK_FORCE, NCK_HOST, NCK_PORT, NCK_FILE. -h calls the tool's
 # usage function. An operand made only of digits, last, is the port.
 nck_args() {
 	local role=$1 a ops=() i
 	shift
-	NCK_LISTEN=0 NCK_VERBOSE=0 NCK_FORCE=0 NCK_FILE=
+	NCK_LISTEN=0 NCK_VERBOSE=0 NCK_FORCE=0 NCK_FILE='' NCK_ADDR=${HOST:-}
 	[ "$role" = listen ] || [ "$role" = receive ] && NCK_LISTEN=1
 	while [ $# -gt 0 ]; do
 		a=$1
@@ -148,6 +149,10 @@ nck_args() {
 			NCK_LISTEN=1 ;;
 		-f) [ "$role" = receive ] || nck_usage_error "unknown option: -f"
 			NCK_FORCE=1 ;;
+		-s) [ "$role" = receive ] || nck_usage_error "unknown option: -s"
+			[ $# -gt 0 ] || nck_usage_error "-s: missing ADDR"
+			NCK_ADDR=$1 HOST=$1
+			shift ;;
 		-?*) nck_usage_error "unknown option: $a" ;;
 		*) ops+=("$a") ;;
 		esac
@@ -156,16 +161,19 @@ nck_args() {
 		[ ${#ops[@]} -gt 0 ] || nck_usage_error "missing FILE"
 		NCK_FILE=${ops[0]}
 		ops=("${ops[@]:1}")
-	elif [ "$role" = receive ] && [ ${#ops[@]} -gt 0 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]] &&
-		{ [ ${#ops[@]} -ne 2 ] || [[ ! ${ops[1]} =~ ^[0-9]+$ ]] || [ -e "${ops[0]}" ] ||
-			[[ ${ops[0]} == */* ]]; }; then
-		NCK_FILE=${ops[0]}
+	elif [ "$role" = receive ] && [ ${#ops[@]} -gt 0 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]]; then
+		NCK_FILE=${ops[0]} # [DIR|FILE] [PORT], or [DIR|FILE] ADDR PORT
 		ops=("${ops[@]:1}")
+		[ ${#ops[@]} -ne 1 ] || ops=("$NCK_ADDR" "${ops[0]}")
+	elif [ "$role" = receive ] && [ ${#ops[@]} -eq 1 ]; then
+		ops=("$NCK_ADDR" "${ops[0]}")
 	fi
 	NCK_HOST=${HOST:-} NCK_PORT=${PORT:-12345}
 	case ${#ops[@]} in
 	0) ;;
-	1) if [ "$NCK_LISTEN" = 1 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]]; then NCK_HOST=${ops[0]}
+	1) if [ "$NCK_LISTEN" = 1 ] && [[ ${ops[0]} =~ ^[0-9]+[^0-9.:] ]]; then
+		nck_usage_error "invalid port: ${ops[0]} (0 to 65535)"
+	   elif [ "$NCK_LISTEN" = 1 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]]; then NCK_HOST=${ops[0]}
 	   elif [ "$NCK_LISTEN" = 1 ]; then NCK_PORT=${ops[0]}
 	   else NCK_HOST=${ops[0]}; fi ;;
 	2) NCK_HOST=${ops[0]} NCK_PORT=${ops[1]} ;;
@@ -325,13 +333,10 @@ nck_serve() {
 	NCK_TTY2=0
 	[ ! -t 2 ] || NCK_TTY2=1
 	export NCK_SELF NCK_HANDLER_ARG=$arg NCK_VERBOSE NCK_HOST NCK_PORT NCK_FORCE NCK_TTY2
-	set -m
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
-	ncl -vn -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
-		</dev/null 2> >(nck_ncl_status "$announce") &
-	NCK_CHILD=$!
-	set +m
-	trap 'nck_stop 0' INT TERM HUP
+	nck_ncl_start "$announce" -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' \
+		"${NCK_LISTEN_ARGS[@]}"
+	trap 'nck_stop "${NCK_STOP_RC:-0}"' INT TERM HUP
 	wait "$NCK_CHILD"
 }
 
@@ -353,14 +358,40 @@ nck_stop_ncl() {
 nck_stop() {
 	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
 	wait "$NCK_CHILD" 2>/dev/null || true
+	[ -z "${NCK_STOP_MSG:-}" ] || { nck_newline; nck_say "$NCK_STOP_MSG"; }
 	[ -z "${NCK_ON_STOP:-}" ] || "$NCK_ON_STOP"
 	exit "$1"
 }
 
-# nck_ncl_status CALLBACK: ncl -v's stderr: "Listening on" goes to CALLBACK as HOST:PORT, the rest (ncl's
-# notes on each connection, the rate limit's warning) only with -v, but for the warning.
+# nck_ncl_start ANNOUNCE NCL_ARGS...: start ncl -vn NCL_ARGS in the background (its own process
+# group, NCK_CHILD) and return once it listens; when it cannot (port taken, invalid address),
+# its own reason in one line and exit with its status.
+nck_ncl_start() {
+	local announce=$1 ready st rc=0
+	shift
+	mkfifo "$NCK_TMP/ready"
+	exec {ready}<>"$NCK_TMP/ready"
+	set -m
+	# NCK_NCL_CLOSE: the tool's fds that ncl (and its handlers) must not hold
+	(for fd in ${NCK_NCL_CLOSE:-}; do eval "exec $fd>&-"; done
+		exec ncl -vn "$@" </dev/null {ready}>&-) 2> >(nck_ncl_status "$announce" "$ready") &
+	NCK_CHILD=$!
+	set +m
+	NCK_PIDS="${NCK_PIDS:-} $NCK_CHILD"
+	IFS= read -r st <&"$ready" || true
+	exec {ready}>&-
+	if [ "$st" != ok ]; then
+		wait "$NCK_CHILD" || rc=$?
+		exit "$(((rc == 0) + rc))"
+	fi
+}
+
+# nck_ncl_status CALLBACK READY_FD: ncl -v's stderr: "Listening on" goes to CALLBACK as
+# HOST:PORT and "ok" to READY_FD; ncl's lines before it (why it could not listen) are said,
+# then "fail" goes to READY_FD. Afterwards ncl's notes on each connection only with -v, but
+# the rate limit's warning.
 nck_ncl_status() {
-	local cb=$1 line
+	local cb=$1 ready=$2 line said=
 	while IFS= read -r line; do
 		case $line in
 		'Listening on '*) # nc's words: "Listening on HOST PORT"
@@ -368,12 +399,27 @@ nck_ncl_status() {
 			host=${hp% *}
 			case $host in *:*) host="[$host]" ;; esac
 			"$cb" "$host:${hp##* }"
+			[ -z "$ready" ] || echo ok >&"$ready"
+			ready=
 			;;
 		*'slowing down'*) nck_say "someone is guessing passwords: ${line#ncl: }" ;;
-		'ncl: '* | 'Connection received on '*) [ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$line" >&2 ;;
+		'ncl: '* | 'Connection received on '*)
+			if [ -n "$ready" ] && [ -z "$said" ]; then
+				case $line in
+				'ncl: try '*) continue ;;
+				'ncl: listen on '*) line="cannot ${line#ncl: }" ;;
+				*'is not numeric'*) line="invalid address ${NCK_HOST:-}: give a numeric one (or none: every address)" ;;
+				*) line=${line#ncl: } ;;
+				esac
+				said=1
+				printf '%s%s: %s%s\n' "${C_RED-}" "$NCK_PROG" "$line" "${C_OFF-}" >&2
+			elif [ "$NCK_VERBOSE" = 1 ]; then
+				printf '%s\n' "$line" >&2
+			fi ;;
 		*) printf '%s\n' "$line" >&2 ;; # the handlers' own lines
 		esac
 	done
+	[ -z "$ready" ] || echo fail >&"$ready"
 }
 
 # ---- native sessions: the connecting side ---------------------------------------------------
@@ -394,7 +440,7 @@ nck_connect() {
 	NCK_PIDS="$NCK_NCC_PID"
 	if ! IFS= read -r -t 60 -u "$NCK_DOWN" hello; then
 		nck_explain_ncc
-		nck_die "no answer from $NCK_HOSTPORT: is an nckit receiver listening there?"
+		nck_die "no answer from $NCK_HOSTPORT: is an nckit receiver listening there, in the same NCFORMAT?"
 	fi
 	case $hello in
 	nckit-busy) nck_die "$NCK_HOSTPORT is busy: someone else is connected; try again later" ;;
@@ -407,8 +453,10 @@ nck_connect() {
 	printf 'nckit-chat1 %s\n' "$cn" >&"$NCK_UP"
 	NCK_LABEL_UP="nckit-chat1 $kind c2l $ln $cn"
 	NCK_LABEL_DOWN="nckit-chat1 $kind l2c $ln $cn"
+	# ncenc opens the fifo write-only (ncc has it open to read): once ncc is gone its writes
+	# fail (EPIPE) instead of filling a fifo that this shell's read-write end keeps open.
 	exec {NCK_W}> >(exec setsid ncenc "${NCK_ENC_ARGS[@]}" -label "$NCK_LABEL_UP" \
-		>&"$NCK_UP" {NCK_DOWN}<&- 2>"$NCK_TMP/enc.err")
+		>"$NCK_TMP/up" {NCK_UP}>&- {NCK_DOWN}<&- 2>"$NCK_TMP/enc.err")
 	NCK_ENC_PID=$!
 	NCK_PIDS="$NCK_PIDS $NCK_ENC_PID"
 	exec {NCK_UP}>&-
@@ -423,7 +471,7 @@ nck_explain_ncc() {
 	err=$(cat "$NCK_TMP/ncc.err" 2>/dev/null) || true
 	case $err in
 	*refused*) nck_die "nobody is listening on $NCK_HOSTPORT: start the receiver first" ;;
-	*'no such host'* | *'lookup'*) nck_die "unknown host: $NCK_HOST" 2 ;;
+	*'unknown host'* | *'no such host'* | *'lookup'*) nck_die "unknown host $NCK_HOST" ;;
 	*'timed out'* | *timeout* | *unreachable*) nck_die "cannot reach $NCK_HOSTPORT: check the address and the network" ;;
 	esac
 }
@@ -558,6 +606,7 @@ nck_chat_send() {
 		[ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$err" >&2
 		case $err in
 		*refused*) nck_say "not sent: nobody is listening on $NCK_HOST:$NCK_PORT: start the receiver first" ;;
+		*'unknown host'*) nck_die "unknown host $NCK_HOST" ;;
 		*) nck_say "not sent: the receiver did not take it (${err##*: })" ;;
 		esac
 		return 1
