@@ -499,7 +499,7 @@ nck_lost() {
 
 # nck_accept KIND: greet the connector (stdin: its data, fd 3: the reply channel) and read its
 # nonce. Sets NCK_LABEL_UP, NCK_LABEL_DOWN. Returns 1 (nothing to do) for a peer that is not
-# an nckit connector.
+# an nckit connector and sent nothing, 2 for an openssl-format message, 3 for anything else.
 nck_accept() {
 	local kind=$1 ln hello cn
 	ln=$(nck_nonce)
@@ -507,7 +507,7 @@ nck_accept() {
 	IFS= read -r -t 10 -n 80 hello || return 1
 	case $hello in U2FsdGVk* | Salted__*) return 2 ;; esac
 	cn=${hello#nckit-chat1 }
-	[[ $cn =~ ^[0-9a-f]{32}$ ]] || return 1
+	[[ $cn =~ ^[0-9a-f]{32}$ ]] || return "$((3 - 2 * (${#hello} == 0)))" # 3: something else
 	NCK_LABEL_UP="nckit-chat1 $kind c2l $ln $cn"
 	NCK_LABEL_DOWN="nckit-chat1 $kind l2c $ln $cn"
 }
@@ -555,6 +555,7 @@ nck_receive_lines() {
 	case $rc in
 	0) ;;
 	2) "$show" '' refused; return 0 ;;
+	3) "$show" '' garbage; return 0 ;;
 	*) return 0 ;;
 	esac
 	while IFS= read -r line; do
@@ -574,6 +575,8 @@ nck_receive_lines() {
 	if [ "$rc" = 3 ] && [ -z "$token" ]; then
 		printf 'nckit-error wrong-password\n' >&3 2>/dev/null || true
 		"$show" '' wrong-password
+	elif [ -z "$token" ] && [ "$rc" != 0 ]; then
+		"$show" '' garbage
 	elif [ -n "$token" ]; then
 		"$show" "$rc" end
 	fi
@@ -669,7 +672,7 @@ nck_chat_end() {
 }
 
 # nck_chat_handler SHOW: one connection to a secure receiver: SHOW TEXT KIND for each event
-# (KIND: hello, message, wrong-password, refused, failed, end). Exits with the status ncl's
+# (KIND: hello, message, wrong-password, refused, garbage, failed, end). Exits with the status ncl's
 # policy wants: 3 after a wrong password (counted by its rate limit), 4 after an openssl
 # message that failed to decrypt (a clean close: the sender learns nothing), 0 when done.
 nck_chat_handler() {

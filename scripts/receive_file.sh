@@ -183,6 +183,11 @@ done_() {
 }
 trap done_ USR1
 NCK_STOP_MSG="stopped: nothing saved" NCK_STOP_RC=130
-# No --deadline: a large file takes as long as the network needs (NCK_SESSION_LIMITS in
-# nckit-common.sh); an openssl sender is bounded by ncdec -message-timeout 3600.
-nck_serve --nck-handler announce
+# Native: no --deadline, a large file takes as long as the network needs (NCK_SESSION_LIMITS
+# in nckit-common.sh). openssl: nothing authenticates the sender, so ncl's deadline matches
+# ncdec -message-timeout 3600: a dripper holds a slot no longer than a real message may take.
+if [ "$NCK_FORMAT" = openssl ]; then
+	nck_serve --nck-handler announce --deadline 3600
+else
+	nck_serve --nck-handler announce
+fi

@@ -71,3 +71,22 @@ teardown() { common_teardown; }
 	assert_output "send_file.sh: the other side left (the connection to 127.0.0.1:$RPORT broke)"
 	[ ! -e "$T/dst/big" ]
 }
+
+@test "secure_receiver_v2.sh (native): garbage is one line, not silence" {
+	start_receiver secure_receiver_v2.sh
+	printf 'junk\n' | ncc -N 127.0.0.1 "$RPORT" >/dev/null || true
+	wait_for_match "$T/out" 'sent something that is not an nckit message: ignored'
+}
+
+@test "chat: a fake listener (junk after nckit-stream) is not an nckit chat, one line" {
+	# shellcheck disable=SC2016 # perl code
+	spawn perl -MIO::Socket::INET -e '
+		my $l = IO::Socket::INET->new(LocalAddr => "127.0.0.1:0", Listen => 1, ReuseAddr => 1) or die;
+		open(my $e, ">", $ARGV[0]) or die; print $e "listening on 127.0.0.1:", $l->sockport, "\n"; close $e;
+		my $c = $l->accept or die; print $c "nckit-chat1 ", "ab" x 16, "\nnckit-stream\njunk\n";
+		sleep 1 while <$c>;' "$T/fake"
+	P=$(announced_port "$T/fake")
+	open_stdin "$T/in"
+	run -1 --separate-stderr timeout 20 chat.sh 127.0.0.1 "$P" <"$T/in"
+	[ "${stderr##*$'\n'}" = "chat.sh: not an nckit chat at 127.0.0.1:$P" ]
+}
