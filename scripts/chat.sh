@@ -109,6 +109,7 @@ leave() {
 	if [ "$NCK_LISTEN" = 1 ] && [ ! -d "$NCK_TMP/session" ]; then
 		nck_die "you left before anyone joined"
 	fi
+	[ -n "${say:-}${NCK_W:-}" ] || nck_die "you left before the chat started"
 	if [ "$NCK_LISTEN" = 1 ]; then
 		printf 'nckit-bye\n' >&"$say"
 	else
@@ -169,12 +170,12 @@ fi
 nck_args chat "$@"
 [ "$NCK_FORMAT" = native ] || nck_usage_error "chat.sh speaks the native format only (unset NCFORMAT)"
 nck_colors
-nck_password
 nck_tmpdir
 NCK_MAIN=$$
 export NCK_MAIN
 trap ended USR1
-trap 'nck_newline; leave' INT TERM HUP
+trap 'nck_newline; leave' INT TERM HUP # before the password: see nck_password
+nck_password
 
 if [ "$NCK_LISTEN" = 1 ]; then
 	mkfifo "$NCK_TMP/say"

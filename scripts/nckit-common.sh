@@ -219,10 +219,14 @@ nck_config() {
 
 # nck_password: make sure NCPASS is set, non-empty and exported; when unset, ask once on the
 # terminal, echo off (read is a builtin: the password is never an argument of a process).
+# The tool's own INT, TERM and HUP traps are back afterwards: without a trap, a Ctrl+C that
+# comes while bash waits for a command that then exits normally is dropped (bash takes it
+# as handled by that command), and the tool would go on as if nothing was typed.
 nck_password() {
-	local stty=
+	local stty='' traps
 	if [ -z "${NCPASS+set}" ]; then
 		{ : </dev/tty; } 2>/dev/null || nck_die "no password: set NCPASS or run on a terminal" 2
+		traps=$(trap -p INT TERM HUP)
 		stty=$(stty -g </dev/tty)
 		trap 'stty "$stty" </dev/tty; exit 130' INT TERM HUP
 		stty -echo </dev/tty
@@ -231,6 +235,7 @@ nck_password() {
 		printf '\n' >/dev/tty
 		stty "$stty" </dev/tty
 		trap - INT TERM HUP
+		eval "$traps"
 	fi
 	[ -n "$NCPASS" ] || nck_die "empty password: set NCPASS or type one" 2
 	export NCPASS
@@ -333,10 +338,10 @@ nck_serve() {
 	NCK_TTY2=0
 	[ ! -t 2 ] || NCK_TTY2=1
 	export NCK_SELF NCK_HANDLER_ARG=$arg NCK_VERBOSE NCK_HOST NCK_PORT NCK_FORCE NCK_TTY2
+	trap 'nck_stop "${NCK_STOP_RC:-0}"' INT TERM HUP
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
 	nck_ncl_start "$announce" -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' \
 		"${NCK_LISTEN_ARGS[@]}"
-	trap 'nck_stop "${NCK_STOP_RC:-0}"' INT TERM HUP
 	wait "$NCK_CHILD"
 }
 
@@ -356,8 +361,10 @@ nck_stop_ncl() {
 }
 
 nck_stop() {
-	kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
-	wait "$NCK_CHILD" 2>/dev/null || true
+	if [ -n "${NCK_CHILD:-}" ]; then
+		kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
+		wait "$NCK_CHILD" 2>/dev/null || true
+	fi
 	[ -z "${NCK_STOP_MSG:-}" ] || { nck_newline; nck_say "$NCK_STOP_MSG"; }
 	[ -z "${NCK_ON_STOP:-}" ] || "$NCK_ON_STOP"
 	exit "$1"

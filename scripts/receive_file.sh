@@ -165,6 +165,7 @@ for p in "$outdir"/*.nckit-part.*; do
 	[ -e "$p" ] && [[ ${p##*.} =~ ^[0-9]+$ ]] && ! receiving "${p##*.}" && rm -rf -- "$p"
 done
 nck_colors
+trap 'nck_stop 0' INT TERM HUP # Ctrl+C from here on stops the receiver
 nck_password
 nck_tmpdir
 NCK_MAIN=$$

@@ -48,6 +48,7 @@ if [ "${1:-}" = --nck-handler ]; then
 fi
 nck_args listen "$@"
 nck_colors
+trap 'nck_stop 0' INT TERM HUP # Ctrl+C from here on stops the receiver
 nck_password
 NCK_PEER_PREFIX=
 [ ! -t 1 ] || NCK_PEER_PREFIX='peer> '

@@ -60,6 +60,7 @@ if [ "${1:-}" = --nck-handler ]; then
 fi
 nck_args listen "$@"
 nck_colors
+trap 'nck_stop 0' INT TERM HUP # Ctrl+C from here on stops the receiver
 nck_password
 printf '%sSecure chat receiver - started at %s%s\n' "$C_GREEN" "$(date)" "$C_OFF"
 nck_chat_receiver show announce

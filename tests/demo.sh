@@ -71,8 +71,8 @@ wait_for() {
 	fail "timed out waiting for /$2/ in $(basename "$1")"
 }
 
-# port_of FILE: the port of the first "Listening on HOST PORT" (ncl -v, as nc) or "listening
-# on ADDR:PORT" (the scripts) line in FILE.
+# port_of FILE: the port of the first "listening on ADDR:PORT" (the scripts) or "Listening
+# on HOST PORT" (ncl -v, as nc -v says it) line in FILE.
 port_of() {
 	wait_for "$1" '[Ll]istening on '
 	grep -m1 -E '[Ll]istening on ' "$1" | sed -E 's/.*[: ]([0-9]+)[^0-9]*$/\1/'

@@ -150,6 +150,8 @@ meter_re() {
 		run -0 cat "$T/p.tty"
 		assert_output 'enter the shared password: '
 		type_on p 'not-shown\n' # a typed password: not echoed
+		# then Ctrl+C once it runs (a connector to port 1 has ended by itself)
+		wait_for_match "$T/p.tty" '[Ll]istening on|nobody is listening'
 		tty_end p
 		run -0 grep -c password "$T/p.tty"
 		assert_output 1
