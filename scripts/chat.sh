@@ -153,11 +153,12 @@ connector_side() {
 	{ rc=0
 		ncdec "${NCK_DEC_ARGS[@]}" -label "$NCK_LABEL_DOWN" <&"$NCK_DOWN" 2>"$NCK_TMP/down.err" || rc=$?
 		{ echo "$rc" >"$NCK_TMP/down.rc"; } 2>/dev/null; } | nck_sanitize | {
-		IFS= read -r first && nck_say "connected to $NCK_HOSTPORT"
+		IFS= read -r first && : >"$NCK_TMP/streamed" && nck_say "connected to $NCK_HOSTPORT"
 		peer_lines
 	}
 	nck_verbose "$NCK_TMP/down.err"
 	if [ -e "$NCK_TMP/left" ]; then finish 0 "you left the chat"
+	elif [ ! -e "$NCK_TMP/streamed" ]; then finish 1 "not an nckit chat at $NCK_HOSTPORT"
 	elif [ -e "$NCK_TMP/bye" ] || [ "$(cat "$NCK_TMP/down.rc" 2>/dev/null)" = 0 ]; then
 		finish 0 "the other side left the chat"
 	else finish 1 "the other side left (the connection broke)"; fi
@@ -185,15 +186,13 @@ if [ "$NCK_LISTEN" = 1 ]; then
 	NCK_TTY2=0
 	[ ! -t 2 ] || NCK_TTY2=1
 	export NCK_SELF NCK_HANDLER_ARG=--nck-handler NCK_VERBOSE NCK_TTY2
-	set -m
 	# No --deadline: a chat lasts as long as its people want (NCK_SESSION_LIMITS in
 	# nckit-common.sh: ncdec's own limits free a slot held by anyone without the password).
+	# The cap is the other receivers' (a second person is told it is busy by the handler).
+	NCK_NCL_CLOSE=$say
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
-	ncl -vn -k --max 8 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
-		</dev/null {say}>&- 2> >(nck_ncl_status announce) &
-	NCK_CHILD=$!
-	set +m
-	NCK_PIDS=$NCK_CHILD
+	nck_ncl_start announce -k --max 64 --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' \
+		"${NCK_LISTEN_ARGS[@]}"
 	while IFS= read -r line || [ -n "$line" ]; do
 		printf 'm %s\n' "$line" >&"$say"
 	done
@@ -211,7 +210,13 @@ else
 fi
 leave
 # Wait for the other side's answer (ended exits); a signal interrupts wait, hence the loop.
+# A second TERM (or Ctrl+C) after leaving ends it at once.
+trap 'nck_newline; nck_die "stopped" 130' INT TERM HUP
 while :; do
 	wait || true
 	[ ! -e "$NCK_TMP/result" ] || ended
+	if [ -z "$(jobs -p)" ]; then # nobody left to give a verdict
+		[ "$NCK_LISTEN" = 1 ] || nck_die "not an nckit chat at $NCK_HOSTPORT"
+		nck_die "the listener stopped"
+	fi
 done

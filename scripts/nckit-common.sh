@@ -122,13 +122,14 @@ EOF
 # nck_args ROLE ARGS...: parse a tool's command line. ROLE says which operands it takes:
 #   connect  [HOST [PORT]]               listen  [-l] [[ADDR] PORT]
 #   chat     -l [[ADDR] PORT] | [HOST [PORT]]
-#   send     FILE [HOST [PORT]]          receive [-f] [DIR|FILE] [[ADDR] PORT]
+#   send     FILE [HOST [PORT]]          receive [-f] [-s ADDR] [DIR|FILE] [PORT]
+#                                        (or DIR|FILE ADDR PORT)
 # Sets NCK_LISTEN, NCK_VERBOSE, NCK_FORCE, NCK_HOST, NCK_PORT, NCK_FILE. -h calls the tool's
 # usage function. An operand made only of digits, last, is the port.
 nck_args() {
 	local role=$1 a ops=() i
 	shift
-	NCK_LISTEN=0 NCK_VERBOSE=0 NCK_FORCE=0 NCK_FILE=
+	NCK_LISTEN=0 NCK_VERBOSE=0 NCK_FORCE=0 NCK_FILE='' NCK_ADDR=${HOST:-}
 	[ "$role" = listen ] || [ "$role" = receive ] && NCK_LISTEN=1
 	while [ $# -gt 0 ]; do
 		a=$1
@@ -148,6 +149,10 @@ nck_args() {
 			NCK_LISTEN=1 ;;
 		-f) [ "$role" = receive ] || nck_usage_error "unknown option: -f"
 			NCK_FORCE=1 ;;
+		-s) [ "$role" = receive ] || nck_usage_error "unknown option: -s"
+			[ $# -gt 0 ] || nck_usage_error "-s: missing ADDR"
+			NCK_ADDR=$1 HOST=$1
+			shift ;;
 		-?*) nck_usage_error "unknown option: $a" ;;
 		*) ops+=("$a") ;;
 		esac
@@ -156,16 +161,19 @@ nck_args() {
 		[ ${#ops[@]} -gt 0 ] || nck_usage_error "missing FILE"
 		NCK_FILE=${ops[0]}
 		ops=("${ops[@]:1}")
-	elif [ "$role" = receive ] && [ ${#ops[@]} -gt 0 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]] &&
-		{ [ ${#ops[@]} -ne 2 ] || [[ ! ${ops[1]} =~ ^[0-9]+$ ]] || [ -e "${ops[0]}" ] ||
-			[[ ${ops[0]} == */* ]]; }; then
-		NCK_FILE=${ops[0]}
+	elif [ "$role" = receive ] && [ ${#ops[@]} -gt 0 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]]; then
+		NCK_FILE=${ops[0]} # [DIR|FILE] [PORT], or [DIR|FILE] ADDR PORT
 		ops=("${ops[@]:1}")
+		[ ${#ops[@]} -ne 1 ] || ops=("$NCK_ADDR" "${ops[0]}")
+	elif [ "$role" = receive ] && [ ${#ops[@]} -eq 1 ]; then
+		ops=("$NCK_ADDR" "${ops[0]}")
 	fi
 	NCK_HOST=${HOST:-} NCK_PORT=${PORT:-12345}
 	case ${#ops[@]} in
 	0) ;;
-	1) if [ "$NCK_LISTEN" = 1 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]]; then NCK_HOST=${ops[0]}
+	1) if [ "$NCK_LISTEN" = 1 ] && [[ ${ops[0]} =~ ^[0-9]+[^0-9.:] ]]; then
+		nck_usage_error "invalid port: ${ops[0]} (0 to 65535)"
+	   elif [ "$NCK_LISTEN" = 1 ] && [[ ! ${ops[0]} =~ ^[0-9]+$ ]]; then NCK_HOST=${ops[0]}
 	   elif [ "$NCK_LISTEN" = 1 ]; then NCK_PORT=${ops[0]}
 	   else NCK_HOST=${ops[0]}; fi ;;
 	2) NCK_HOST=${ops[0]} NCK_PORT=${ops[1]} ;;
@@ -330,13 +338,10 @@ nck_serve() {
 	NCK_TTY2=0
 	[ ! -t 2 ] || NCK_TTY2=1
 	export NCK_SELF NCK_HANDLER_ARG=$arg NCK_VERBOSE NCK_HOST NCK_PORT NCK_FORCE NCK_TTY2
-	trap 'nck_stop 0' INT TERM HUP
-	set -m
+	trap 'nck_stop "${NCK_STOP_RC:-0}"' INT TERM HUP
 	# shellcheck disable=SC2016 # expanded by ncl's /bin/sh
-	ncl -vn -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' "${NCK_LISTEN_ARGS[@]}" \
-		</dev/null 2> >(nck_ncl_status "$announce") &
-	NCK_CHILD=$!
-	set +m
+	nck_ncl_start "$announce" -k --max 64 "$@" --each 'exec "$NCK_SELF" "$NCK_HANDLER_ARG"' \
+		"${NCK_LISTEN_ARGS[@]}"
 	wait "$NCK_CHILD"
 }
 
@@ -360,14 +365,40 @@ nck_stop() {
 		kill -TERM -- "-$NCK_CHILD" 2>/dev/null || true
 		wait "$NCK_CHILD" 2>/dev/null || true
 	fi
+	[ -z "${NCK_STOP_MSG:-}" ] || { nck_newline; nck_say "$NCK_STOP_MSG"; }
 	[ -z "${NCK_ON_STOP:-}" ] || "$NCK_ON_STOP"
 	exit "$1"
 }
 
-# nck_ncl_status CALLBACK: ncl -v's stderr: "Listening on" goes to CALLBACK as HOST:PORT, the rest (ncl's
-# notes on each connection, the rate limit's warning) only with -v, but for the warning.
+# nck_ncl_start ANNOUNCE NCL_ARGS...: start ncl -vn NCL_ARGS in the background (its own process
+# group, NCK_CHILD) and return once it listens; when it cannot (port taken, invalid address),
+# its own reason in one line and exit with its status.
+nck_ncl_start() {
+	local announce=$1 ready st rc=0
+	shift
+	mkfifo "$NCK_TMP/ready"
+	exec {ready}<>"$NCK_TMP/ready"
+	set -m
+	# NCK_NCL_CLOSE: the tool's fds that ncl (and its handlers) must not hold
+	(for fd in ${NCK_NCL_CLOSE:-}; do eval "exec $fd>&-"; done
+		exec ncl -vn "$@" </dev/null {ready}>&-) 2> >(nck_ncl_status "$announce" "$ready") &
+	NCK_CHILD=$!
+	set +m
+	NCK_PIDS="${NCK_PIDS:-} $NCK_CHILD"
+	IFS= read -r st <&"$ready" || true
+	exec {ready}>&-
+	if [ "$st" != ok ]; then
+		wait "$NCK_CHILD" || rc=$?
+		exit "$(((rc == 0) + rc))"
+	fi
+}
+
+# nck_ncl_status CALLBACK READY_FD: ncl -v's stderr: "Listening on" goes to CALLBACK as
+# HOST:PORT and "ok" to READY_FD; ncl's lines before it (why it could not listen) are said,
+# then "fail" goes to READY_FD. Afterwards ncl's notes on each connection only with -v, but
+# the rate limit's warning.
 nck_ncl_status() {
-	local cb=$1 line
+	local cb=$1 ready=$2 line said=
 	while IFS= read -r line; do
 		case $line in
 		'Listening on '*) # nc's words: "Listening on HOST PORT"
@@ -375,12 +406,27 @@ nck_ncl_status() {
 			host=${hp% *}
 			case $host in *:*) host="[$host]" ;; esac
 			"$cb" "$host:${hp##* }"
+			[ -z "$ready" ] || echo ok >&"$ready"
+			ready=
 			;;
 		*'slowing down'*) nck_say "someone is guessing passwords: ${line#ncl: }" ;;
-		'ncl: '* | 'Connection received on '*) [ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$line" >&2 ;;
+		'ncl: '* | 'Connection received on '*)
+			if [ -n "$ready" ] && [ -z "$said" ]; then
+				case $line in
+				'ncl: try '*) continue ;;
+				'ncl: listen on '*) line="cannot ${line#ncl: }" ;;
+				*'is not numeric'*) line="invalid address ${NCK_HOST:-}: give a numeric one (or none: every address)" ;;
+				*) line=${line#ncl: } ;;
+				esac
+				said=1
+				printf '%s%s: %s%s\n' "${C_RED-}" "$NCK_PROG" "$line" "${C_OFF-}" >&2
+			elif [ "$NCK_VERBOSE" = 1 ]; then
+				printf '%s\n' "$line" >&2
+			fi ;;
 		*) printf '%s\n' "$line" >&2 ;; # the handlers' own lines
 		esac
 	done
+	[ -z "$ready" ] || echo fail >&"$ready"
 }
 
 # ---- native sessions: the connecting side ---------------------------------------------------
@@ -401,7 +447,7 @@ nck_connect() {
 	NCK_PIDS="$NCK_NCC_PID"
 	if ! IFS= read -r -t 60 -u "$NCK_DOWN" hello; then
 		nck_explain_ncc
-		nck_die "no answer from $NCK_HOSTPORT: is an nckit receiver listening there?"
+		nck_die "no answer from $NCK_HOSTPORT: is an nckit receiver listening there, in the same NCFORMAT?"
 	fi
 	case $hello in
 	nckit-busy) nck_die "$NCK_HOSTPORT is busy: someone else is connected; try again later" ;;
@@ -414,8 +460,10 @@ nck_connect() {
 	printf 'nckit-chat1 %s\n' "$cn" >&"$NCK_UP"
 	NCK_LABEL_UP="nckit-chat1 $kind c2l $ln $cn"
 	NCK_LABEL_DOWN="nckit-chat1 $kind l2c $ln $cn"
+	# ncenc opens the fifo write-only (ncc has it open to read): once ncc is gone its writes
+	# fail (EPIPE) instead of filling a fifo that this shell's read-write end keeps open.
 	exec {NCK_W}> >(exec setsid ncenc "${NCK_ENC_ARGS[@]}" -label "$NCK_LABEL_UP" \
-		>&"$NCK_UP" {NCK_DOWN}<&- 2>"$NCK_TMP/enc.err")
+		>"$NCK_TMP/up" {NCK_UP}>&- {NCK_DOWN}<&- 2>"$NCK_TMP/enc.err")
 	NCK_ENC_PID=$!
 	NCK_PIDS="$NCK_PIDS $NCK_ENC_PID"
 	exec {NCK_UP}>&-
@@ -430,7 +478,7 @@ nck_explain_ncc() {
 	err=$(cat "$NCK_TMP/ncc.err" 2>/dev/null) || true
 	case $err in
 	*refused*) nck_die "nobody is listening on $NCK_HOSTPORT: start the receiver first" ;;
-	*'no such host'* | *'lookup'*) nck_die "unknown host: $NCK_HOST" 2 ;;
+	*'unknown host'* | *'no such host'* | *'lookup'*) nck_die "unknown host $NCK_HOST" ;;
 	*'timed out'* | *timeout* | *unreachable*) nck_die "cannot reach $NCK_HOSTPORT: check the address and the network" ;;
 	esac
 }
@@ -458,7 +506,7 @@ nck_lost() {
 
 # nck_accept KIND: greet the connector (stdin: its data, fd 3: the reply channel) and read its
 # nonce. Sets NCK_LABEL_UP, NCK_LABEL_DOWN. Returns 1 (nothing to do) for a peer that is not
-# an nckit connector.
+# an nckit connector and sent nothing, 2 for an openssl-format message, 3 for anything else.
 nck_accept() {
 	local kind=$1 ln hello cn
 	ln=$(nck_nonce)
@@ -466,7 +514,7 @@ nck_accept() {
 	IFS= read -r -t 10 -n 80 hello || return 1
 	case $hello in U2FsdGVk* | Salted__*) return 2 ;; esac
 	cn=${hello#nckit-chat1 }
-	[[ $cn =~ ^[0-9a-f]{32}$ ]] || return 1
+	[[ $cn =~ ^[0-9a-f]{32}$ ]] || return "$((3 - 2 * (${#hello} == 0)))" # 3: something else
 	NCK_LABEL_UP="nckit-chat1 $kind c2l $ln $cn"
 	NCK_LABEL_DOWN="nckit-chat1 $kind l2c $ln $cn"
 }
@@ -514,6 +562,7 @@ nck_receive_lines() {
 	case $rc in
 	0) ;;
 	2) "$show" '' refused; return 0 ;;
+	3) "$show" '' garbage; return 0 ;;
 	*) return 0 ;;
 	esac
 	while IFS= read -r line; do
@@ -533,6 +582,8 @@ nck_receive_lines() {
 	if [ "$rc" = 3 ] && [ -z "$token" ]; then
 		printf 'nckit-error wrong-password\n' >&3 2>/dev/null || true
 		"$show" '' wrong-password
+	elif [ -z "$token" ] && [ "$rc" != 0 ]; then
+		"$show" '' garbage
 	elif [ -n "$token" ]; then
 		"$show" "$rc" end
 	fi
@@ -565,6 +616,7 @@ nck_chat_send() {
 		[ "$NCK_VERBOSE" != 1 ] || printf '%s\n' "$err" >&2
 		case $err in
 		*refused*) nck_say "not sent: nobody is listening on $NCK_HOST:$NCK_PORT: start the receiver first" ;;
+		*'unknown host'*) nck_die "unknown host $NCK_HOST" ;;
 		*) nck_say "not sent: the receiver did not take it (${err##*: })" ;;
 		esac
 		return 1
@@ -627,7 +679,7 @@ nck_chat_end() {
 }
 
 # nck_chat_handler SHOW: one connection to a secure receiver: SHOW TEXT KIND for each event
-# (KIND: hello, message, wrong-password, refused, failed, end). Exits with the status ncl's
+# (KIND: hello, message, wrong-password, refused, garbage, failed, end). Exits with the status ncl's
 # policy wants: 3 after a wrong password (counted by its rate limit), 4 after an openssl
 # message that failed to decrypt (a clean close: the sender learns nothing), 0 when done.
 nck_chat_handler() {

@@ -10,15 +10,16 @@ NCK_SELF=$(readlink -f "${BASH_SOURCE[0]}")
 
 usage() {
 	cat <<'EOF_USAGE'
-Usage: receive_file.sh [-v] [-f] [DIR|FILE] [-l] [[ADDR] PORT]
+Usage: receive_file.sh [-v] [-f] [-s ADDR] [DIR|FILE] [PORT]
 
 Waits on PORT for one send_file.sh, then saves what it sends in DIR (default:
 the current directory) under the name it was sent with, or as FILE. Names with
 "/", ".." or control characters are refused; an existing file is kept unless
 -f is given. It is saved only once it has arrived whole and checked (size,
 SHA-256, and in the native format authentication). Progress on stderr when it
-is a terminal, then one summary line. A last operand made only of digits is
-the port (write ./12345 for a file of that name).
+is a terminal, then one summary line. An operand made only of digits is the
+port (write ./12345 for a file of that name). It listens on every address, or
+only on ADDR with -s ADDR (or three operands: DIR|FILE ADDR PORT).
 
 Exit status: 0 saved; 1 not (one line says why); 2 usage error.
 
@@ -44,6 +45,8 @@ fail() {
 handler() {
 	local header magic type size sha name out dir got rc t0
 	nck_handler_init
+	# stopped with the tool (Ctrl+C): nothing half-written stays behind, nothing is said here
+	trap 'rm -rf "${part:-/nonexistent}"; exit 143' TERM
 	if [ "$NCK_FORMAT" = native ]; then
 		nck_accept file || exit 0
 		exec {dec}< <(nck_decrypt_up)
@@ -104,10 +107,11 @@ handler() {
 	fi
 	wait "$decpid" 2>/dev/null || true
 	rc=$(nck_dec_status)
-	[ "$rc" = 0 ] || fail broken "the transfer broke off: $out not written" "$rc"
+	[ "$rc" = 0 ] || fail broken "the transfer broke off (the sender stopped or the connection broke): $out not written" "$rc"
 	local file=$part
 	[ "$type" = f ] || file=$NCK_TMP/tar
 	got=$(stat -c %s -- "$file")
+	[ "$got" -ge "$size" ] || fail size "the sender stopped ($got of $size bytes): $out not written"
 	[ "$got" = "$size" ] || fail size "size mismatch ($got bytes, $size announced): $out not written"
 	got=$(nck_with_meter checking "$size" '' -- sha256sum -- "$file")
 	[ "${got:0:64}" = "$sha" ] || fail checksum "sha256 mismatch: $out not written"
@@ -179,6 +183,12 @@ done_() {
 	exit 0
 }
 trap done_ USR1
-# No --deadline: a large file takes as long as the network needs (NCK_SESSION_LIMITS in
-# nckit-common.sh); an openssl sender is bounded by ncdec -message-timeout 3600.
-nck_serve --nck-handler announce
+NCK_STOP_MSG="stopped: nothing saved" NCK_STOP_RC=130
+# Native: no --deadline, a large file takes as long as the network needs (NCK_SESSION_LIMITS
+# in nckit-common.sh). openssl: nothing authenticates the sender, so ncl's deadline matches
+# ncdec -message-timeout 3600: a dripper holds a slot no longer than a real message may take.
+if [ "$NCK_FORMAT" = openssl ]; then
+	nck_serve --nck-handler announce --deadline 3600
+else
+	nck_serve --nck-handler announce
+fi

@@ -33,6 +33,7 @@ show() {
 	wrong-password) nck_say "refused $NCL_PEER: wrong password (the other side uses a different one)" ;;
 	refused) nck_say "refused an openssl-format message from $NCL_PEER (that sender uses NCFORMAT=openssl)" ;;
 	failed) nck_say "a message from $NCL_PEER could not be decrypted (wrong password?)" ;;
+	garbage) nck_say "$NCL_PEER sent something that is not an nckit message: ignored" ;;
 	end) if [ "$1" = 0 ]; then nck_say "$NCL_PEER left"; else nck_say "$NCL_PEER: the connection broke"; fi ;;
 	esac
 }

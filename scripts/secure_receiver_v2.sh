@@ -40,6 +40,8 @@ show() {
 		"$C_RED" "$now" "$NCL_PEER" "$C_OFF" ;;
 	failed) printf '%s%s Error: failed to decrypt the message (wrong password?)%s\n%s\n' \
 		"$C_RED" "$now" "$C_OFF" "$rule" ;;
+	garbage) printf '%s%s Error: %s sent something that is not an nckit message: ignored%s\n' \
+		"$C_RED" "$now" "$NCL_PEER" "$C_OFF" ;;
 	end) if [ "$1" = 0 ]; then
 		printf '%s%s %s left%s\n%s\n' "$C_BLUE" "$now" "$NCL_PEER" "$C_OFF" "$rule"
 	else

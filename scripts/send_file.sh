@@ -37,6 +37,11 @@ else nck_die "$NCK_FILE: not a regular file or a directory"; fi
 nck_colors
 nck_password
 nck_tmpdir
+# a mistyped host fails now, not after hashing the whole file
+if command -v getent >/dev/null && ! getent ahosts "$NCK_HOST" >/dev/null 2>&1; then
+	nck_die "unknown host $NCK_HOST"
+fi
+trap 'nck_newline; nck_die "stopped: not sent" 130' INT TERM HUP
 
 start=${EPOCHREALTIME/./}
 # content: the file itself, or a tar of the directory (made twice: measured, then sent).
@@ -67,6 +72,7 @@ if [ "$NCK_FORMAT" = openssl ]; then
 		nck_verbose "$NCK_TMP/ncc.err"
 		! grep -q refused "$NCK_TMP/ncc.err" ||
 			nck_die "nobody is listening on $NCK_HOST:$NCK_PORT: start the receiver first"
+		! grep -q 'unknown host' "$NCK_TMP/ncc.err" || nck_die "unknown host $NCK_HOST"
 		nck_die "not delivered: the receiver did not take it all"
 	}
 	verdict="received (this format cannot tell more)"
