@@ -701,9 +701,11 @@ nck_chat_handler() {
 	wait "$!" 2>/dev/null || true
 	rc=$(nck_dec_status)
 	rm -f "$NCK_TMP/dec.$$".*
+	# Read to the end on both paths, with the same commands, so that neither how nor when
+	# the connection ends tells the sender whether its message decrypted.
+	cat >/dev/null
 	if [ "$rc" != 0 ]; then
 		"$show" "" failed
-		cat >/dev/null # read to the end: success and failure look the same to the sender
 		exit 4
 	fi
 	exit 0
